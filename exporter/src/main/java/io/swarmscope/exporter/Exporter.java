@@ -1,0 +1,80 @@
+package io.swarmscope.exporter;
+
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.swarmscope.exporter.collector.Collector;
+import io.swarmscope.exporter.collector.CollectorCatalog;
+import io.swarmscope.exporter.collector.CollectorContext;
+import io.swarmscope.exporter.collector.CollectorSpec;
+import io.swarmscope.exporter.collector.NodeCollector;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The exporter assembled: the enabled collectors in one registry, served over HTTP by
+ * client_java's server (content negotiation between text and OpenMetrics, gzip, {@code /-/healthy}).
+ */
+public final class Exporter implements AutoCloseable {
+
+  private final HTTPServer server;
+  private final NodeCollector nodeCollector;
+
+  private Exporter(HTTPServer server, NodeCollector nodeCollector) {
+    this.server = server;
+    this.nodeCollector = nodeCollector;
+  }
+
+  /** Builds the collectors the flags enable, with {@code extra} ones appended (e.g. Docker-fed). */
+  public static NodeCollector collectors(ExporterFlags flags, CollectorContext context,
+      List<CollectorSpec> catalog) {
+    Set<String> known = catalog.stream().map(CollectorSpec::name).collect(Collectors.toSet());
+    for (String name : flags.toggles().keySet()) {
+      if (!known.contains(name)) {
+        throw new IllegalArgumentException("unknown collector: " + name + " (known: "
+            + catalog.stream().map(CollectorSpec::name).sorted().toList() + ")");
+      }
+    }
+    Map<String, Collector> enabled = new LinkedHashMap<>();
+    for (CollectorSpec spec : catalog) {
+      if (flags.enabled(spec.name(), spec.enabledByDefault())) {
+        enabled.put(spec.name(), spec.factory().apply(context));
+      }
+    }
+    return new NodeCollector(enabled);
+  }
+
+  public static Exporter start(ExporterFlags flags, CollectorContext context) throws IOException {
+    return start(flags, context, CollectorCatalog.all());
+  }
+
+  public static Exporter start(ExporterFlags flags, CollectorContext context,
+      List<CollectorSpec> catalog) throws IOException {
+    NodeCollector node = collectors(flags, context, catalog);
+    PrometheusRegistry registry = new PrometheusRegistry();
+    registry.register(node);
+    registry.register(new BuildInfo());
+    HTTPServer server = HTTPServer.builder()
+        .hostname(flags.host())
+        .port(flags.port())
+        .registry(registry)
+        .buildAndStart();
+    return new Exporter(server, node);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public List<String> collectorNames() {
+    return nodeCollector.names();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

@@ -1,0 +1,19 @@
+package io.swarmscope.exporter.collector;
+
+import java.util.List;
+
+/**
+ * Every collector the exporter knows, with node_exporter's names and defaults. Adding a collector
+ * means one file and one line here.
+ */
+public final class CollectorCatalog {
+
+  private CollectorCatalog() {}
+
+  public static List<CollectorSpec> all() {
+    return List.of(
+        new CollectorSpec("loadavg", true, c -> new LoadavgCollector(c.paths())),
+        new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths()))
+    );
+  }
+}

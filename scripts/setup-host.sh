@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 machine (as root) for swarmscope's main job and tests. Idempotent: safe to
+# run again on a machine handed back with Docker state from earlier runs.
+#  - installs docker.io, busybox-static, debootstrap and the Debian Prometheus packages
+#  - starts dockerd if it is not answering, and makes this engine a single-node swarm
+#  - builds the local base images tests need (no registry here): local/busybox:1 (tagged
+#    alpine:3.17 for Testcontainers) and local/eclipse-temurin:25-jre (jlinked JRE on Debian)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+log() { echo "setup-host: $*" >&2; }
+
+need_pkgs=()
+command -v dockerd >/dev/null || need_pkgs+=(docker.io)
+command -v busybox >/dev/null || need_pkgs+=(busybox-static)
+command -v debootstrap >/dev/null || need_pkgs+=(debootstrap)
+command -v prometheus-node-exporter >/dev/null || need_pkgs+=(prometheus-node-exporter)
+command -v promtool >/dev/null || need_pkgs+=(prometheus)
+command -v amtool >/dev/null || need_pkgs+=(prometheus-alertmanager)
+command -v curl >/dev/null || need_pkgs+=(curl)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  log "installing ${need_pkgs[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+# The Debian packages start nothing here (no systemd); make sure no stray exporter holds :9100.
+
+if ! docker info >/dev/null 2>&1; then
+  log "starting dockerd"
+  rm -f /var/run/docker.pid
+  nohup dockerd >/var/log/dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  docker info >/dev/null 2>&1 || { log "dockerd did not come up"; tail -20 /var/log/dockerd.log >&2; exit 1; }
+fi
+
+state=$(docker info --format '{{.Swarm.LocalNodeState}}')
+if [ "$state" != "active" ]; then
+  log "initialising a single-node swarm (was: $state)"
+  docker swarm init --advertise-addr 127.0.0.1 >/dev/null
+fi
+
+"$here/build-base-images.sh"
+log "ready"
