@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Runs the exporter on this host (needs `./mvnw package` first). Extra flags are passed through,
-# e.g. scripts/run-exporter.sh --web.listen-address=:9101 --no-collector.conntrack
+# Runs the exporter on this host with the image's JVM flags (needs `./mvnw package` first). Extra
+# flags are passed through, e.g. scripts/run-exporter.sh --web.listen-address=:9101 --no-collector.conntrack
 set -euo pipefail
 cd "$(dirname "$0")/.."
 java_home=$(scripts/java-home.sh)
-exec "$java_home/bin/java" -XX:+UseSerialGC -Xmx32m -Xss256k -XX:TieredStopAtLevel=1 \
-  -jar exporter/target/swarmscope-exporter.jar "$@"
+MALLOC_ARENA_MAX=1 exec "$java_home/bin/java" @exporter/jvm.flags -jar exporter/target/swarmscope-exporter.jar "$@"

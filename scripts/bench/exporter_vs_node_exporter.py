@@ -13,10 +13,8 @@ import argparse, gzip, http.client, os, statistics, subprocess, sys, time
 ACCEPT = ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,"
           "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-# The flags the exporter image uses (exporter/Dockerfile), so RSS here is what a node pays.
-JAVA_OPTS = ["-XX:+UseSerialGC", "-Xms8m", "-Xmx32m", "-Xss256k", "-XX:MaxMetaspaceSize=48m",
-             "-XX:ReservedCodeCacheSize=16m", "-XX:TieredStopAtLevel=1",
-             "-XX:+UseCompactObjectHeaders", "-XX:-UsePerfData"]
+# The flags and environment the exporter image uses (exporter/Dockerfile), so RSS here is what a node pays.
+JAVA_OPTS = ["@" + os.path.join(ROOT, "exporter/jvm.flags")]
 
 
 def scrape(port):
@@ -75,7 +73,8 @@ def main():
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)),
         "swarmscope": (args.port, subprocess.Popen(
             [java, *JAVA_OPTS, "-jar", jar, f"--web.listen-address=127.0.0.1:{args.port}", *args.extra],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, "MALLOC_ARENA_MAX": "1"})),
     }
     try:
         for name, (port, proc) in procs.items():
