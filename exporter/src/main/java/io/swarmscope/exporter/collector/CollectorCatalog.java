@@ -12,6 +12,8 @@ public final class CollectorCatalog {
 
   public static List<CollectorSpec> all() {
     return List.of(
+        new CollectorSpec("cpu", true, c -> new CpuCollector(c.paths(),
+            Boolean.parseBoolean(c.option("collector.cpu.guest", "true")))),
         new CollectorSpec("loadavg", true, c -> new LoadavgCollector(c.paths())),
         new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths()))
     );
