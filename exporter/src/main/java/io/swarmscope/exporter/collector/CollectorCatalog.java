@@ -15,7 +15,8 @@ public final class CollectorCatalog {
         new CollectorSpec("cpu", true, c -> new CpuCollector(c.paths(),
             Boolean.parseBoolean(c.option("collector.cpu.guest", "true")))),
         new CollectorSpec("loadavg", true, c -> new LoadavgCollector(c.paths())),
-        new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths()))
+        new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths())),
+        new CollectorSpec("stat", true, c -> new StatCollector(c.paths()))
     );
   }
 }
