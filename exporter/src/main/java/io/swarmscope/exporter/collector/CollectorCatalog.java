@@ -16,6 +16,7 @@ public final class CollectorCatalog {
             Boolean.parseBoolean(c.option("collector.cpu.guest", "true")))),
         new CollectorSpec("loadavg", true, c -> new LoadavgCollector(c.paths())),
         new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths())),
+        new CollectorSpec("pressure", true, c -> new PressureCollector(c.paths())),
         new CollectorSpec("stat", true, c -> new StatCollector(c.paths())),
         new CollectorSpec("vmstat", true, c -> new VmstatCollector(c.paths(),
             c.option("collector.vmstat.fields", VmstatCollector.DEFAULT_FIELDS)))
