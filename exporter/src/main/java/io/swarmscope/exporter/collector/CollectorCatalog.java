@@ -14,6 +14,7 @@ public final class CollectorCatalog {
     return List.of(
         new CollectorSpec("cpu", true, c -> new CpuCollector(c.paths(),
             Boolean.parseBoolean(c.option("collector.cpu.guest", "true")))),
+        new CollectorSpec("filefd", true, c -> new FilefdCollector(c.paths())),
         new CollectorSpec("loadavg", true, c -> new LoadavgCollector(c.paths())),
         new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths())),
         new CollectorSpec("pressure", true, c -> new PressureCollector(c.paths())),
