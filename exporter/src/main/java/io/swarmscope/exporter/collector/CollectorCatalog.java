@@ -12,6 +12,7 @@ public final class CollectorCatalog {
 
   public static List<CollectorSpec> all() {
     return List.of(
+        new CollectorSpec("conntrack", true, c -> new ConntrackCollector(c.paths())),
         new CollectorSpec("cpu", true, c -> new CpuCollector(c.paths(),
             Boolean.parseBoolean(c.option("collector.cpu.guest", "true")))),
         new CollectorSpec("filefd", true, c -> new FilefdCollector(c.paths())),
