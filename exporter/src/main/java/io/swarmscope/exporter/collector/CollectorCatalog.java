@@ -20,6 +20,7 @@ public final class CollectorCatalog {
         new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths())),
         new CollectorSpec("pressure", true, c -> new PressureCollector(c.paths())),
         new CollectorSpec("stat", true, c -> new StatCollector(c.paths())),
+        new CollectorSpec("time", true, c -> new TimeCollector(c.paths(), c.clock())),
         new CollectorSpec("vmstat", true, c -> new VmstatCollector(c.paths(),
             c.option("collector.vmstat.fields", VmstatCollector.DEFAULT_FIELDS)))
     );
