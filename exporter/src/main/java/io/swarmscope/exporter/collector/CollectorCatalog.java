@@ -21,6 +21,8 @@ public final class CollectorCatalog {
         new CollectorSpec("pressure", true, c -> new PressureCollector(c.paths())),
         new CollectorSpec("stat", true, c -> new StatCollector(c.paths())),
         new CollectorSpec("time", true, c -> new TimeCollector(c.paths(), c.clock())),
+        new CollectorSpec("uname", true, c -> new UnameCollector(c.paths(),
+            c.option("collector.uname.nodename", null))),
         new CollectorSpec("vmstat", true, c -> new VmstatCollector(c.paths(),
             c.option("collector.vmstat.fields", VmstatCollector.DEFAULT_FIELDS)))
     );
