@@ -18,6 +18,7 @@ public final class CollectorCatalog {
         new CollectorSpec("filefd", true, c -> new FilefdCollector(c.paths())),
         new CollectorSpec("loadavg", true, c -> new LoadavgCollector(c.paths())),
         new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths())),
+        new CollectorSpec("os", true, c -> new OsReleaseCollector(c.paths())),
         new CollectorSpec("pressure", true, c -> new PressureCollector(c.paths())),
         new CollectorSpec("stat", true, c -> new StatCollector(c.paths())),
         new CollectorSpec("time", true, c -> new TimeCollector(c.paths(), c.clock())),
