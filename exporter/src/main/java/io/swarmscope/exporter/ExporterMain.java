@@ -31,7 +31,8 @@ public final class ExporterMain {
       System.out.println("swarmscope-exporter " + BuildInfo.version());
       return;
     }
-    CollectorContext context = new CollectorContext(flags.paths(), Clock.systemUTC(),
+    // The process's own zone, as node_exporter's time collector reports Go's time.Local.
+    CollectorContext context = new CollectorContext(flags.paths(), Clock.systemDefaultZone(),
         new JnaStatFs(), flags.options());
     Exporter exporter;
     try {

@@ -12,8 +12,20 @@ public final class CollectorCatalog {
 
   public static List<CollectorSpec> all() {
     return List.of(
+        new CollectorSpec("conntrack", true, c -> new ConntrackCollector(c.paths())),
+        new CollectorSpec("cpu", true, c -> new CpuCollector(c.paths(),
+            Boolean.parseBoolean(c.option("collector.cpu.guest", "true")))),
+        new CollectorSpec("filefd", true, c -> new FilefdCollector(c.paths())),
         new CollectorSpec("loadavg", true, c -> new LoadavgCollector(c.paths())),
-        new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths()))
+        new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths())),
+        new CollectorSpec("os", true, c -> new OsReleaseCollector(c.paths())),
+        new CollectorSpec("pressure", true, c -> new PressureCollector(c.paths())),
+        new CollectorSpec("stat", true, c -> new StatCollector(c.paths())),
+        new CollectorSpec("time", true, c -> new TimeCollector(c.paths(), c.clock())),
+        new CollectorSpec("uname", true, c -> new UnameCollector(c.paths(),
+            c.option("collector.uname.nodename", null))),
+        new CollectorSpec("vmstat", true, c -> new VmstatCollector(c.paths(),
+            c.option("collector.vmstat.fields", VmstatCollector.DEFAULT_FIELDS)))
     );
   }
 }

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the enabled collectors for one scrape and adds node_exporter's per-collector
  * {@code node_scrape_collector_duration_seconds} and {@code node_scrape_collector_success}.
- * A collector that throws is reported with success 0 and a log line; the others still answer.
+ * A collector that throws is reported with success 0 and a log line (debug for
+ * {@link NoDataException}, warn otherwise); the others still answer.
  *
  * <p>Scrapes are serialised: collectors keep no locks of their own.
  */
@@ -44,6 +45,9 @@ public final class NodeCollector implements MultiCollector {
       try {
         e.getValue().collect(out);
         ok = true;
+      } catch (NoDataException ex) {
+        ok = false;
+        log.debug("collector {} returned no data: {}", e.getKey(), ex.getMessage());
       } catch (Exception | LinkageError ex) {
         ok = false;
         log.warn("collector {} failed: {}", e.getKey(), ex.toString());

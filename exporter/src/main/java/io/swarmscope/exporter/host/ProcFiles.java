@@ -1,6 +1,7 @@
 package io.swarmscope.exporter.host;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +12,16 @@ public final class ProcFiles {
 
   private ProcFiles() {}
 
+  /**
+   * The whole file, taken with one large first read. {@code Files.readAllBytes} must not be used:
+   * for files that report size 0 it reads a single byte first, and sysctl files such as
+   * {@code /proc/sys/fs/file-nr} answer any read past offset 0 with end-of-file, so it returned
+   * just the first digit.
+   */
   public static String read(Path file) throws IOException {
-    return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    try (InputStream in = Files.newInputStream(file)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   public static String readTrimmed(Path file) throws IOException {
