@@ -12,6 +12,7 @@ public final class CollectorCatalog {
 
   public static List<CollectorSpec> all() {
     return List.of(
+        new CollectorSpec("diskstats", true, DiskstatsCollector::new),
         new CollectorSpec("filesystem", true, FilesystemCollector::new),
         new CollectorSpec("loadavg", true, c -> new LoadavgCollector(c.paths())),
         new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths()))
