@@ -16,7 +16,8 @@ public final class CollectorCatalog {
         new CollectorSpec("filesystem", true, FilesystemCollector::new),
         new CollectorSpec("loadavg", true, c -> new LoadavgCollector(c.paths())),
         new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths())),
-        new CollectorSpec("netdev", true, NetdevCollector::new)
+        new CollectorSpec("netdev", true, NetdevCollector::new),
+        new CollectorSpec("netstat", true, NetstatCollector::new)
     );
   }
 }
