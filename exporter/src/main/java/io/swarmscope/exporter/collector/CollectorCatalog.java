@@ -1,5 +1,6 @@
 package io.swarmscope.exporter.collector;
 
+import io.swarmscope.exporter.host.NativePageSize;
 import java.util.List;
 
 /**
@@ -17,7 +18,8 @@ public final class CollectorCatalog {
         new CollectorSpec("loadavg", true, c -> new LoadavgCollector(c.paths())),
         new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths())),
         new CollectorSpec("netdev", true, NetdevCollector::new),
-        new CollectorSpec("netstat", true, NetstatCollector::new)
+        new CollectorSpec("netstat", true, NetstatCollector::new),
+        new CollectorSpec("sockstat", true, c -> new SockstatCollector(c.paths(), NativePageSize.query()))
     );
   }
 }
