@@ -1,5 +1,6 @@
 package io.swarmscope.exporter.collector;
 
+import io.swarmscope.exporter.host.NativePageSize;
 import java.util.List;
 
 /**
@@ -15,11 +16,16 @@ public final class CollectorCatalog {
         new CollectorSpec("conntrack", true, c -> new ConntrackCollector(c.paths())),
         new CollectorSpec("cpu", true, c -> new CpuCollector(c.paths(),
             Boolean.parseBoolean(c.option("collector.cpu.guest", "true")))),
+        new CollectorSpec("diskstats", true, DiskstatsCollector::new),
         new CollectorSpec("filefd", true, c -> new FilefdCollector(c.paths())),
+        new CollectorSpec("filesystem", true, FilesystemCollector::new),
         new CollectorSpec("loadavg", true, c -> new LoadavgCollector(c.paths())),
         new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths())),
+        new CollectorSpec("netdev", true, NetdevCollector::new),
+        new CollectorSpec("netstat", true, NetstatCollector::new),
         new CollectorSpec("os", true, c -> new OsReleaseCollector(c.paths())),
         new CollectorSpec("pressure", true, c -> new PressureCollector(c.paths())),
+        new CollectorSpec("sockstat", true, c -> new SockstatCollector(c.paths(), NativePageSize.query())),
         new CollectorSpec("stat", true, c -> new StatCollector(c.paths())),
         new CollectorSpec("time", true, c -> new TimeCollector(c.paths(), c.clock())),
         new CollectorSpec("uname", true, c -> new UnameCollector(c.paths(),

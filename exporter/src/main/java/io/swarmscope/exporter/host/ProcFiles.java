@@ -38,7 +38,44 @@ public final class ProcFiles {
 
   /** Splits on runs of blanks, as the kernel's column formats need. */
   public static String[] fields(String line) {
-    String t = line.trim();
-    return t.isEmpty() ? new String[0] : t.split("\\s+");
+    // A hand-rolled scan: String.split("\\s+") compiles a regex on every call, and scrapes
+    // split thousands of lines.
+    int n = line.length();
+    int count = 0;
+    for (int i = 0; i < n; ) {
+      while (i < n && line.charAt(i) <= ' ') {
+        i++;
+      }
+      if (i < n) {
+        count++;
+        while (i < n && line.charAt(i) > ' ') {
+          i++;
+        }
+      }
+    }
+    String[] out = new String[count];
+    int k = 0;
+    for (int i = 0; i < n; ) {
+      while (i < n && line.charAt(i) <= ' ') {
+        i++;
+      }
+      int start = i;
+      while (i < n && line.charAt(i) > ' ') {
+        i++;
+      }
+      if (i > start) {
+        out[k++] = line.substring(start, i);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Parses a kernel counter printed as an unsigned 64-bit decimal. Values above 2^63 (possible
+   * after long uptimes) keep their magnitude instead of turning negative.
+   */
+  public static double unsigned(String digits) {
+    long v = Long.parseUnsignedLong(digits);
+    return v >= 0 ? v : (v >>> 1) * 2.0 + (v & 1);
   }
 }
