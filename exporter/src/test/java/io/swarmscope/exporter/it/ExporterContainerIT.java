@@ -34,6 +34,8 @@ class ExporterContainerIT {
   static ScrapedFamilies scrape;
   static String containerHostname;
 
+  // stack.yml mounts / with rslave propagation; the test machine's / is a private mount, which
+  // Docker refuses to bind with rslave, so the test binds it plainly.
   @BeforeAll
   static void startContainer() throws Exception {
     TestEnvironment.requireDocker();
@@ -42,7 +44,7 @@ class ExporterContainerIT {
         "BASE=local/eclipse-temurin:25-jre", "-t", IMAGE, "."), 300);
     TestEnvironment.runOrFail(List.of("docker", "run", "-d", "--name", NAME,
         "--label", "io.swarmscope.test=true", "-p", "127.0.0.1::9100",
-        "-v", "/proc:/host/proc:ro", "-v", "/sys:/host/sys:ro", "-v", "/:/rootfs:ro,rslave",
+        "-v", "/proc:/host/proc:ro", "-v", "/sys:/host/sys:ro", "-v", "/:/rootfs:ro",
         IMAGE, "--path.procfs=/host/proc", "--path.sysfs=/host/sys", "--path.rootfs=/rootfs",
         "--docker.host="), 60);
     String port = TestEnvironment.runOrFail(List.of("docker", "port", NAME, "9100/tcp"), 30)

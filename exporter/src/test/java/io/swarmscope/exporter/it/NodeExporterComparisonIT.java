@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.swarmscope.exporter.Exporter;
 import io.swarmscope.exporter.ExporterFlags;
 import io.swarmscope.exporter.collector.CollectorContext;
+import io.swarmscope.exporter.collector.FilesystemCollector;
 import io.swarmscope.exporter.host.JnaStatFs;
 import io.swarmscope.exporter.it.ScrapedFamilies.MetricFamily;
 import io.swarmscope.exporter.it.ScrapedFamilies.Sample;
@@ -40,8 +41,13 @@ class NodeExporterComparisonIT {
   static void scrapeBoth() throws Exception {
     TestEnvironment.requireBinary("prometheus-node-exporter");
     int port = freePort();
+    // Debian patches node_exporter's defaults (it also hides /run, /mnt, /media and lo); give
+    // it upstream 1.5's defaults explicitly so both sides run the same configuration.
     nodeExporter = new ProcessBuilder("prometheus-node-exporter",
-        "--web.listen-address=127.0.0.1:" + port)
+        "--web.listen-address=127.0.0.1:" + port,
+        "--collector.filesystem.mount-points-exclude=" + FilesystemCollector.DEFAULT_MOUNT_POINTS_EXCLUDE,
+        "--collector.filesystem.fs-types-exclude=" + FilesystemCollector.DEFAULT_FS_TYPES_EXCLUDE,
+        "--collector.netdev.device-exclude=^$")
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     ExporterFlags flags = ExporterFlags.parse("--web.listen-address=127.0.0.1:0", "--docker.host=");
     ours = Exporter.start(flags, new CollectorContext(flags.paths(), Clock.systemUTC(),
