@@ -12,6 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -61,8 +66,22 @@ public final class Exporter implements AutoCloseable {
         .hostname(flags.host())
         .port(flags.port())
         .registry(registry)
+        .executorService(scrapeExecutor())
         .buildAndStart();
     return new Exporter(server, node);
+  }
+
+  /**
+   * Two threads serve scrapes: one Prometheus plus a health check or a person's curl. Scrapes
+   * are serialised in NodeCollector anyway, and each idle thread costs a per-node agent memory.
+   */
+  private static ExecutorService scrapeExecutor() {
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64), r -> {
+      Thread t = new Thread(r, "http-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   public int port() {
