@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * statvfs(3) through JNA (shipped with OSHI), the same numbers node_exporter reads with statfs(2).
+ * statvfs(3) through JNA, the same numbers node_exporter reads with statfs(2).
  *
  * <p>The call is direct-mapped into a plain {@code long[]}: JNA's {@code Structure} and interface
  * proxies cost tens of microseconds per call, more than the system call. The buffer layout is
