@@ -32,6 +32,7 @@ class ExporterContainerIT {
   static final String IMAGE = "swarmscope/exporter:it";
   static final String NAME = "swarmscope-exporter-it-" + UUID.randomUUID().toString().substring(0, 8);
   static ScrapedFamilies scrape;
+  static String metricsUrl;
   static String containerHostname;
 
   // stack.yml mounts / with rslave propagation; the test machine's / is a private mount, which
@@ -51,8 +52,8 @@ class ExporterContainerIT {
         .output().trim().lines().findFirst().orElseThrow();
     containerHostname = TestEnvironment.runOrFail(List.of("docker", "inspect", "-f",
         "{{.Config.Hostname}}", NAME), 30).output().trim();
-    scrape = ScrapedFamilies.parse(TestEnvironment.scrape(
-        "http://" + port.replace("0.0.0.0", "127.0.0.1") + "/metrics", Duration.ofSeconds(60)));
+    metricsUrl = "http://" + port.replace("0.0.0.0", "127.0.0.1") + "/metrics";
+    scrape = ScrapedFamilies.parse(TestEnvironment.scrape(metricsUrl, Duration.ofSeconds(60)));
   }
 
   @AfterAll
@@ -87,10 +88,25 @@ class ExporterContainerIT {
 
   @Test
   void reportsTheHostsNetworkInterfaces() throws Exception {
-    Set<String> hostDevices = Files.readAllLines(Path.of("/proc/1/net/dev")).stream().skip(2)
-        .map(l -> l.substring(0, l.indexOf(':')).trim()).collect(Collectors.toCollection(TreeSet::new));
-    Set<String> reported = scrape.get("node_network_receive_bytes_total").samples().stream()
+    // Other containers may come and go during the scrape (veth pairs), so the host's list is
+    // read before and after it: what both lists hold must be reported, and nothing outside them.
+    Set<String> before = hostDevices();
+    ScrapedFamilies fresh = ScrapedFamilies.parse(TestEnvironment.scrape(metricsUrl, Duration.ofSeconds(30)));
+    Set<String> after = hostDevices();
+    Set<String> reported = fresh.get("node_network_receive_bytes_total").samples().stream()
         .map(s -> s.labels().get("device")).collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(hostDevices, reported);
+    Set<String> stable = new TreeSet<>(before);
+    stable.retainAll(after);
+    Set<String> seen = new TreeSet<>(before);
+    seen.addAll(after);
+    assertTrue(reported.containsAll(stable), "host devices missing: " + stable + " vs " + reported);
+    assertTrue(seen.containsAll(reported), "devices not on the host: " + reported + " vs " + seen);
+    // The container's own namespace has only lo and eth0; the host has its bridge as well.
+    assertTrue(reported.contains("docker0"), "the container's own interfaces were reported: " + reported);
+  }
+
+  private static Set<String> hostDevices() throws Exception {
+    return Files.readAllLines(Path.of("/proc/1/net/dev")).stream().skip(2)
+        .map(l -> l.substring(0, l.indexOf(':')).trim()).collect(Collectors.toCollection(TreeSet::new));
   }
 }
