@@ -1,0 +1,78 @@
+package io.swarmscope.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The machine's tools (promtool, amtool, prometheus, node_exporter, docker) for the tests. With
+ * {@code CI=true} a missing tool fails the test; elsewhere it skips, so a laptop without the
+ * Debian Prometheus packages can still build. scripts/setup-host.sh installs them all.
+ */
+final class Tools {
+
+  private Tools() {}
+
+  static boolean inCi() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  static void require(String binary) {
+    boolean found = run(List.of("sh", "-c", "command -v " + binary), 10).exitCode() == 0;
+    String message = binary + " is not on PATH (scripts/setup-host.sh installs it)";
+    if (inCi()) {
+      assertTrue(found, message);
+    } else {
+      assumeTrue(found, message);
+    }
+  }
+
+  /** Result of a finished process, stderr merged into stdout. */
+  record Exec(int exitCode, String output) {}
+
+  static Exec run(List<String> command, int timeoutSeconds) {
+    try {
+      Path out = Files.createTempFile("bundle-exec", ".log");
+      try {
+        Process p = new ProcessBuilder(command).directory(Bundle.root().toFile())
+            .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+          return new Exec(-1, "timed out after " + timeoutSeconds + " s: " + command);
+        }
+        return new Exec(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+      } finally {
+        Files.deleteIfExists(out);
+      }
+    } catch (IOException e) {
+      return new Exec(-1, e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Exec(-1, "interrupted");
+    }
+  }
+
+  /** Runs the command and fails the test, with its output, unless it exits 0. */
+  static String succeed(List<String> command, int timeoutSeconds) {
+    Exec e = run(command, timeoutSeconds);
+    assertEquals(0, e.exitCode(), () -> String.join(" ", command) + " failed:\n" + e.output());
+    return e.output();
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Creates the files that stack.yml turns into Docker secrets, in secrets/ beside stack.yml:
+# random alphanumeric passwords (32 characters) for Grafana's admin, Elasticsearch's `elastic`
+# and `kibana_system` users, and the `swarmscope_writer` / `swarmscope_reader` users the setup job
+# creates; and the Slack webhook URL Alertmanager posts to (from $SLACK_WEBHOOK_URL).
+# Existing files are kept, so running it again never rotates a password behind a running stack.
+# Usage: [SLACK_WEBHOOK_URL=https://hooks.slack.com/services/...] scripts/create-secrets.sh [DIR]
+set -euo pipefail
+dir=${1:-"$(cd "$(dirname "$0")/.." && pwd)/secrets"}
+mkdir -p "$dir"
+chmod 700 "$dir"
+umask 077
+
+# tr is killed by SIGPIPE once head has its 32 characters: expected, hence `|| true`.
+random_password() { (LC_ALL=C tr -dc 'A-Za-z0-9' </dev/urandom || true) | head -c 32; }
+
+for name in grafana_admin_password elastic_password kibana_system_password es_writer_password es_reader_password; do
+  if [ ! -s "$dir/$name" ]; then
+    random_password >"$dir/$name"
+    echo "create-secrets: wrote $dir/$name"
+  fi
+done
+
+if [ ! -s "$dir/alertmanager_slack_webhook" ]; then
+  if [ -n "${SLACK_WEBHOOK_URL:-}" ]; then
+    printf '%s' "$SLACK_WEBHOOK_URL" >"$dir/alertmanager_slack_webhook"
+  else
+    # Nothing listens on the discard port: alerts are visible in Alertmanager's UI but not sent.
+    printf '%s' 'http://127.0.0.1:9/slack-webhook-not-configured' >"$dir/alertmanager_slack_webhook"
+    echo "create-secrets: SLACK_WEBHOOK_URL not set; Alertmanager will not notify anyone" >&2
+  fi
+  echo "create-secrets: wrote $dir/alertmanager_slack_webhook"
+fi
+echo "create-secrets: Grafana login: admin / the password in $dir/grafana_admin_password"
