@@ -13,7 +13,8 @@ public final class CollectorCatalog {
   public static List<CollectorSpec> all() {
     return List.of(
         new CollectorSpec("loadavg", true, c -> new LoadavgCollector(c.paths())),
-        new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths()))
+        new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths())),
+        new CollectorSpec("swarm_identity", true, c -> new SwarmIdentityCollector(c.docker()))
     );
   }
 }
