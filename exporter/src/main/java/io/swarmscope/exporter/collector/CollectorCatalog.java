@@ -1,5 +1,6 @@
 package io.swarmscope.exporter.collector;
 
+import io.swarmscope.exporter.docker.ContainerLabelPolicy;
 import java.util.List;
 
 /**
@@ -14,7 +15,9 @@ public final class CollectorCatalog {
     return List.of(
         new CollectorSpec("loadavg", true, c -> new LoadavgCollector(c.paths())),
         new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths())),
-        new CollectorSpec("swarm_identity", true, c -> new SwarmIdentityCollector(c.docker()))
+        new CollectorSpec("swarm_identity", true, c -> new SwarmIdentityCollector(c.docker())),
+        new CollectorSpec("container", true, c -> new ContainerCollector(c.paths(), c.docker(),
+            c.clock(), ContainerLabelPolicy.of(c.option(ContainerLabelPolicy.OPTION, ""))))
     );
   }
 }
