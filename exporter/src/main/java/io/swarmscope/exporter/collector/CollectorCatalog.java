@@ -17,7 +17,8 @@ public final class CollectorCatalog {
         new CollectorSpec("meminfo", true, c -> new MeminfoCollector(c.paths())),
         new CollectorSpec("swarm_identity", true, c -> new SwarmIdentityCollector(c.docker())),
         new CollectorSpec("container", true, c -> new ContainerCollector(c.paths(), c.docker(),
-            c.clock(), ContainerLabelPolicy.of(c.option(ContainerLabelPolicy.OPTION, ""))))
+            c.clock(), ContainerLabelPolicy.of(c.option(ContainerLabelPolicy.OPTION, "")))),
+        new CollectorSpec("swarm_cluster", true, c -> new SwarmClusterCollector(c.docker()))
     );
   }
 }

@@ -2,6 +2,7 @@ package io.swarmscope.exporter.docker;
 
 import io.swarmscope.common.docker.EngineIdentity;
 import io.swarmscope.common.docker.RunningContainer;
+import io.swarmscope.exporter.swarm.SwarmClusterSnapshot;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,6 +18,14 @@ public interface DockerView {
 
   /** The running containers of this node, empty while unknown. */
   List<RunningContainer> containers();
+
+  /**
+   * The Swarm cluster state, present only on the exporter of the current leader (one exporter per
+   * cluster exports it).
+   */
+  default Optional<SwarmClusterSnapshot> cluster() {
+    return Optional.empty();
+  }
 
   /** A view for when Docker is disabled: knows nothing. */
   static DockerView none() {

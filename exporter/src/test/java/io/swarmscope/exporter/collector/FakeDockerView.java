@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Test helper: a {@link DockerView} whose contents the test sets. */
-public final class FakeDockerView implements DockerView {
+public class FakeDockerView implements DockerView {
 
   public EngineIdentity engine;
   public final List<RunningContainer> containers = new ArrayList<>();
