@@ -9,7 +9,12 @@ import java.io.IOException;
  */
 public interface CgroupReader {
 
-  CgroupStats read(CgroupPaths paths) throws IOException;
+  /**
+   * Reads the counters, and the limits (memory limit, CPU quota, period and shares) only when
+   * {@code withLimits}: limits change rarely and each file read costs a few system calls, so
+   * callers reread them periodically; without them those values come back ABSENT.
+   */
+  CgroupStats read(CgroupPaths paths, boolean withLimits) throws IOException;
 
   /** The reader for {@code paths}' cgroup version. */
   static CgroupReader forPaths(CgroupPaths paths) {

@@ -27,15 +27,15 @@ public final class CgroupV1Reader implements CgroupReader {
   private static final long NANOS_PER_TICK = 10_000_000L;
 
   @Override
-  public CgroupStats read(CgroupPaths p) throws IOException {
+  public CgroupStats read(CgroupPaths p, boolean withLimits) throws IOException {
     long usage = readLong(p.cpuacct().resolve("cpuacct.usage"));
     long[] ticks = keyValues(KernelText.read(p.cpuacct().resolve("cpuacct.stat")), "user", "system");
     String cpuStat = readOptional(p.cpu().resolve("cpu.stat"));
     long[] cfs = cpuStat == null ? new long[] {-1, -1, -1}
         : keyValues(cpuStat, "nr_periods", "nr_throttled", "throttled_time");
-    long quota = readOptionalLong(p.cpu().resolve("cpu.cfs_quota_us"));
-    long period = readOptionalLong(p.cpu().resolve("cpu.cfs_period_us"));
-    long shares = readOptionalLong(p.cpu().resolve("cpu.shares"));
+    long quota = withLimits ? readOptionalLong(p.cpu().resolve("cpu.cfs_quota_us")) : -1;
+    long period = withLimits ? readOptionalLong(p.cpu().resolve("cpu.cfs_period_us")) : -1;
+    long shares = withLimits ? readOptionalLong(p.cpu().resolve("cpu.shares")) : -1;
 
     Path mem = p.memory();
     long memUsage = readLong(mem.resolve("memory.usage_in_bytes"));
@@ -44,7 +44,7 @@ public final class CgroupV1Reader implements CgroupReader {
         "rss", "cache", "swap", "inactive_file");
     long inactiveFile = firstPresent(ms[3], ms[7]);
     long workingSet = inactiveFile < 0 ? memUsage : Math.max(0, memUsage - inactiveFile);
-    long limit = readOptionalLong(mem.resolve("memory.limit_in_bytes"));
+    long limit = withLimits ? readOptionalLong(mem.resolve("memory.limit_in_bytes")) : -1;
     long failcnt = readOptionalLong(mem.resolve("memory.failcnt"));
     String oomControl = readOptional(mem.resolve("memory.oom_control"));
     long oomKills = oomControl == null ? -1 : keyValues(oomControl, "oom_kill")[0];
@@ -56,7 +56,7 @@ public final class CgroupV1Reader implements CgroupReader {
         memUsage, workingSet, firstPresent(ms[0], ms[4]), firstPresent(ms[1], ms[5]),
         firstPresent(ms[2], ms[6]), failcnt, oomKills,
         limit < 0 ? -1 : CgroupStats.limit(limit),
-        quota > 0 ? quota : 0, period, shares,
+        !withLimits ? -1 : quota > 0 ? quota : 0, period, shares,
         blockIo(p.blkio()));
   }
 

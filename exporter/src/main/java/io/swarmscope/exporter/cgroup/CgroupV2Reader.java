@@ -21,19 +21,19 @@ public final class CgroupV2Reader implements CgroupReader {
   static final CgroupV2Reader INSTANCE = new CgroupV2Reader();
 
   @Override
-  public CgroupStats read(CgroupPaths p) throws IOException {
+  public CgroupStats read(CgroupPaths p, boolean withLimits) throws IOException {
     Path dir = p.cpu();
     long[] cpu = keyValues(KernelText.read(dir.resolve("cpu.stat")), "usage_usec", "user_usec", "system_usec",
         "nr_periods", "nr_throttled", "throttled_usec");
-    long quota = 0;
+    long quota = withLimits ? 0 : CgroupStats.ABSENT;
     long period = CgroupStats.ABSENT;
-    String cpuMax = readOptional(dir.resolve("cpu.max"));
+    String cpuMax = withLimits ? readOptional(dir.resolve("cpu.max")) : null;
     if (cpuMax != null) {
       String[] f = cpuMax.trim().split(" ");
       quota = f[0].equals("max") ? 0 : Long.parseLong(f[0]);
       period = f.length > 1 ? Long.parseLong(f[1]) : CgroupStats.ABSENT;
     }
-    long weight = readOptionalLong(dir.resolve("cpu.weight"));
+    long weight = withLimits ? readOptionalLong(dir.resolve("cpu.weight")) : -1;
     // runc maps shares to weight as 1 + (shares - 2) * 9999 / 262142; cAdvisor inverts it.
     long shares = weight < 0 ? CgroupStats.ABSENT : 2 + (weight - 1) * 262142 / 9999;
 
@@ -42,7 +42,7 @@ public final class CgroupV2Reader implements CgroupReader {
     long workingSet = usage < 0 ? CgroupStats.ABSENT
         : ms[2] < 0 ? usage : Math.max(0, usage - ms[2]);
     long swap = readOptionalLong(dir.resolve("memory.swap.current"));
-    long max = readOptionalLong(dir.resolve("memory.max"));
+    long max = withLimits ? readOptionalLong(dir.resolve("memory.max")) : -1;
     String events = readOptional(dir.resolve("memory.events"));
     long[] ev = events == null ? new long[] {-1, -1} : keyValues(events, "max", "oom_kill");
 

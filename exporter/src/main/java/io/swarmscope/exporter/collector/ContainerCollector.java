@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * process. No Docker call happens here. A container that stops while being read is skipped and
  * counted in {@code swarmscope_container_skipped_total{reason="vanished"}}.
  *
+ * <p>Counters are read on every scrape; limits ({@code container_spec_*}) every 30 s, since they
+ * change only on {@code docker update} and each file read costs several system calls.
+ *
  * <p>Labels follow cAdvisor: {@code id} (the cgroup path), {@code name}, {@code image}, and
  * {@code container_label_<label>} for the labels a {@link ContainerLabelPolicy} allows.
  */
@@ -57,7 +60,25 @@ public final class ContainerCollector implements Collector {
   private long vanished;
   private boolean rootFailureLogged;
 
-  private record Located(RunningContainer container, CgroupPaths cgroup, Labels labels, Labels cpuTotal) {}
+  /** How often a container's limits (memory limit, CPU quota/period/shares) are reread. */
+  static final long LIMITS_REFRESH_MS = 30_000;
+
+  /** A container's cgroup and labels, and its limits as last read. Scrape thread only. */
+  private static final class Located {
+    final RunningContainer container;
+    final CgroupPaths cgroup;
+    final Labels labels;
+    final Labels cpuTotal;
+    CgroupStats limits;
+    long limitsReadAtMillis;
+
+    Located(RunningContainer container, CgroupPaths cgroup, Labels labels) {
+      this.container = container;
+      this.cgroup = cgroup;
+      this.labels = labels;
+      this.cpuTotal = labels.add("cpu", "total");
+    }
+  }
 
   public ContainerCollector(HostPaths paths, DockerView docker, Clock clock, ContainerLabelPolicy policy) {
     this.paths = paths;
@@ -145,7 +166,8 @@ public final class ContainerCollector implements Collector {
   @Override
   public void collect(List<MetricSnapshot> out) throws IOException {
     Families f = new Families();
-    double now = clock.millis() / 1000L;
+    long nowMillis = clock.millis();
+    double now = nowMillis / 1000L;
     try {
       collectRoot(f, now);
     } catch (IOException e) {
@@ -160,12 +182,17 @@ public final class ContainerCollector implements Collector {
       seen.add(c.id());
       try {
         Located l = locate(c);
-        CgroupStats s = CgroupReader.forPaths(l.cgroup()).read(l.cgroup());
+        boolean readLimits = l.limits == null || nowMillis - l.limitsReadAtMillis >= LIMITS_REFRESH_MS;
+        CgroupStats s = CgroupReader.forPaths(l.cgroup).read(l.cgroup, readLimits);
+        if (readLimits) {
+          l.limits = s;
+          l.limitsReadAtMillis = nowMillis;
+        }
         List<InterfaceCounters> net = NetDevReader.read(paths.proc(c.pid() + "/net/dev"));
-        long[] states = tasks.count(l.cgroup());
-        emit(f, l.labels(), l.cpuTotal(), s);
-        emitNetwork(f, l.labels(), net);
-        Labels labels = l.labels();
+        long[] states = tasks.count(l.cgroup);
+        emit(f, l.labels, l.cpuTotal, s, l.limits);
+        emitNetwork(f, l.labels, net);
+        Labels labels = l.labels;
         for (int i = 0; i < states.length; i++) {
           f.tasksState.add(states[i], labels.add("state", TaskStateCounter.STATES[i]));
         }
@@ -189,7 +216,7 @@ public final class ContainerCollector implements Collector {
 
   private void collectRoot(Families f, double now) throws IOException {
     CgroupPaths root = locator.root();
-    CgroupStats s = CgroupReader.forPaths(root).read(root);
+    CgroupStats s = CgroupReader.forPaths(root).read(root, false);
     if (s.memoryUsage() < 0) {
       s = withHostMemory(s);
     }
@@ -242,12 +269,11 @@ public final class ContainerCollector implements Collector {
 
   private Located locate(RunningContainer c) throws IOException {
     Located l = located.get(c.id());
-    if (l != null && l.container().equals(c)) {
+    if (l != null && l.container.equals(c)) {
       return l;
     }
     CgroupPaths cgroup = locator.forPid(c.pid());
-    Labels labels = labels(c.identity(), cgroup.id());
-    l = new Located(c, cgroup, labels, labels.add("cpu", "total"));
+    l = new Located(c, cgroup, labels(c.identity(), cgroup.id()));
     located.put(c.id(), l);
     return l;
   }
@@ -271,7 +297,7 @@ public final class ContainerCollector implements Collector {
     return Labels.of(names, values);
   }
 
-  private void emit(Families f, Labels labels, Labels cpuTotal, CgroupStats s) {
+  private void emit(Families f, Labels labels, Labels cpuTotal, CgroupStats s, CgroupStats limits) {
     f.cpuUsage.add(s.cpuUsageNanos() / 1e9, cpuTotal);
     add(f.cpuUser, s.cpuUserNanos(), 1e-9, labels);
     add(f.cpuSystem, s.cpuSystemNanos(), 1e-9, labels);
@@ -285,12 +311,12 @@ public final class ContainerCollector implements Collector {
     add(f.memSwap, s.memorySwap(), 1, labels);
     add(f.memFailcnt, s.memoryFailcnt(), 1, labels);
     add(f.oomEvents, s.oomKills(), 1, labels);
-    add(f.specMemLimit, s.memoryLimit(), 1, labels);
-    if (s.cpuQuotaMicros() > 0) {
-      f.specCpuQuota.add(s.cpuQuotaMicros(), labels);
+    add(f.specMemLimit, limits.memoryLimit(), 1, labels);
+    if (limits.cpuQuotaMicros() > 0) {
+      f.specCpuQuota.add(limits.cpuQuotaMicros(), labels);
     }
-    add(f.specCpuPeriod, s.cpuPeriodMicros(), 1, labels);
-    add(f.specCpuShares, s.cpuShares(), 1, labels);
+    add(f.specCpuPeriod, limits.cpuPeriodMicros(), 1, labels);
+    add(f.specCpuShares, limits.cpuShares(), 1, labels);
     for (BlockIo io : s.blockIo()) {
       Labels dev = labels.add("device", devices.name(io.device()));
       f.fsReadBytes.add(io.readBytes(), dev);
