@@ -28,7 +28,8 @@ public record ExporterFlags(String listenAddress, HostPaths paths, Map<String, B
         --path.sysfs=/sys                 sysfs mountpoint
         --path.rootfs=/                   rootfs mountpoint (the host's / in a container)
         --docker.host=unix:///var/run/docker.sock
-                                          Docker endpoint for the Swarm identity; "" disables it
+                                          Docker endpoint for Swarm identity, containers
+                                          and cluster state; "" disables Docker
         --collector.<name>                enable a collector
         --no-collector.<name>             disable a collector
         --collector.disable-defaults      run only collectors enabled explicitly

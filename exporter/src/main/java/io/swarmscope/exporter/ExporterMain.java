@@ -1,6 +1,7 @@
 package io.swarmscope.exporter;
 
 import io.swarmscope.exporter.collector.CollectorContext;
+import io.swarmscope.exporter.docker.DockerSources;
 import io.swarmscope.exporter.host.JnaStatFs;
 import java.time.Clock;
 import org.slf4j.Logger;
@@ -31,9 +32,10 @@ public final class ExporterMain {
       System.out.println("swarmscope-exporter " + BuildInfo.version());
       return;
     }
+    DockerSources docker = DockerSources.start(flags.dockerHost(), flags.options());
     // The process's own zone, as node_exporter's time collector reports Go's time.Local.
     CollectorContext context = new CollectorContext(flags.paths(), Clock.systemDefaultZone(),
-        new JnaStatFs(), flags.options());
+        new JnaStatFs(), flags.options(), docker.view());
     Exporter exporter;
     try {
       exporter = Exporter.start(flags, context);
@@ -43,7 +45,10 @@ public final class ExporterMain {
       return;
     }
     log.info("listening on {} with collectors {}", flags.listenAddress(), exporter.collectorNames());
-    Runtime.getRuntime().addShutdownHook(new Thread(exporter::close, "shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      exporter.close();
+      docker.close();
+    }, "shutdown"));
     Thread.currentThread().join();
   }
 }

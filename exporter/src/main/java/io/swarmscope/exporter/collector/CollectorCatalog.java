@@ -1,5 +1,6 @@
 package io.swarmscope.exporter.collector;
 
+import io.swarmscope.exporter.docker.ContainerLabelPolicy;
 import io.swarmscope.exporter.host.NativePageSize;
 import java.util.List;
 
@@ -31,7 +32,11 @@ public final class CollectorCatalog {
         new CollectorSpec("uname", true, c -> new UnameCollector(c.paths(),
             c.option("collector.uname.nodename", null))),
         new CollectorSpec("vmstat", true, c -> new VmstatCollector(c.paths(),
-            c.option("collector.vmstat.fields", VmstatCollector.DEFAULT_FIELDS)))
+            c.option("collector.vmstat.fields", VmstatCollector.DEFAULT_FIELDS))),
+        new CollectorSpec("swarm_identity", true, c -> new SwarmIdentityCollector(c.docker())),
+        new CollectorSpec("container", true, c -> new ContainerCollector(c.paths(), c.docker(),
+            c.clock(), ContainerLabelPolicy.of(c.option(ContainerLabelPolicy.OPTION, "")))),
+        new CollectorSpec("swarm_cluster", true, c -> new SwarmClusterCollector(c.docker()))
     );
   }
 }

@@ -58,6 +58,15 @@ public final class Family {
     return this;
   }
 
+  /**
+   * Adds a data point with ready-made labels, for families whose points differ in label names
+   * (e.g. containers with and without Swarm labels). The family's own label names are ignored.
+   */
+  public Family add(double value, Labels labels) {
+    points.add(new Point(value, labels));
+    return this;
+  }
+
   public boolean isEmpty() {
     return points.isEmpty();
   }
