@@ -32,6 +32,7 @@ public final class CollectorCatalog {
         new CollectorSpec("sockstat", true, c -> new SockstatCollector(c.paths(), NativePageSize.query())),
         new CollectorSpec("stat", true, c -> new StatCollector(c.paths())),
         new CollectorSpec("time", true, c -> new TimeCollector(c.paths(), c.clock())),
+        new CollectorSpec("timex", true, c -> new TimexCollector(c.kernelClock())),
         new CollectorSpec("uname", true, c -> new UnameCollector(c.paths(),
             c.option("collector.uname.nodename", null))),
         new CollectorSpec("vmstat", true, c -> new VmstatCollector(c.paths(),

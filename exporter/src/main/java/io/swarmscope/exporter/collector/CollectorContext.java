@@ -1,18 +1,27 @@
 package io.swarmscope.exporter.collector;
 
 import io.swarmscope.exporter.host.HostPaths;
+import io.swarmscope.exporter.host.JnaKernelClock;
+import io.swarmscope.exporter.host.KernelClock;
 import io.swarmscope.exporter.host.StatFs;
 import java.time.Clock;
 import java.util.Map;
 
 /**
- * What collectors are built from: the host roots, a clock, the filesystem stat call and the
- * collector-specific flags ({@code collector.<name>.<option>} without the leading dashes).
+ * What collectors are built from: the host roots, a clock, the filesystem stat call, the kernel
+ * clock discipline (adjtimex) and the collector-specific flags
+ * ({@code collector.<name>.<option>} without the leading dashes).
  */
-public record CollectorContext(HostPaths paths, Clock clock, StatFs statFs, Map<String, String> options) {
+public record CollectorContext(HostPaths paths, Clock clock, StatFs statFs, KernelClock kernelClock,
+    Map<String, String> options) {
 
   public CollectorContext {
     options = Map.copyOf(options);
+  }
+
+  /** A context that reads the running kernel's adjtimex state. */
+  public CollectorContext(HostPaths paths, Clock clock, StatFs statFs, Map<String, String> options) {
+    this(paths, clock, statFs, new JnaKernelClock(), options);
   }
 
   /** A collector option, or {@code fallback} when it was not given. */
