@@ -36,7 +36,11 @@ public final class CollectorCatalog {
         new CollectorSpec("uname", true, c -> new UnameCollector(c.paths(),
             c.option("collector.uname.nodename", null))),
         new CollectorSpec("vmstat", true, c -> new VmstatCollector(c.paths(),
-            c.option("collector.vmstat.fields", VmstatCollector.DEFAULT_FIELDS)))
+            c.option("collector.vmstat.fields", VmstatCollector.DEFAULT_FIELDS))),
+        // Last: it rejects file families that clash with those the collectors above produced.
+        new CollectorSpec("textfile", true, c -> new TextfileCollector(
+            c.option(TextfileCollector.DIRECTORY_OPTION, "").isEmpty() ? null
+                : java.nio.file.Path.of(c.option(TextfileCollector.DIRECTORY_OPTION, ""))))
     );
   }
 }
