@@ -118,7 +118,7 @@ class TextfileCollectorTest {
         Family.counter("node_cpu_seconds_total", "Seconds.", "cpu").add(10, "0").build());
     String text = scrape(own);
     assertTrue(text.contains("\nnode_load1 0.5\n"), text);
-    assertFalse(text.contains("99"), text);
+    assertFalse(text.contains("node_load1 99"), text);
     assertTrue(text.contains("node_cpu_seconds_total{cpu=\"0\"} 10.0\n"), text);
     assertTrue(text.contains("\nmy_metric 7.0\n"), text);
     assertTrue(text.contains("node_textfile_scrape_error 1.0\n"), text);
