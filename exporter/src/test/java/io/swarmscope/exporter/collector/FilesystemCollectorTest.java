@@ -203,18 +203,17 @@ class FilesystemCollectorTest {
       return new StatFs.Result(4096, 10, 9, 8, 7, 6);
     };
     var collector = new FilesystemCollector(paths, statFs, FilesystemCollector.DEFAULT_MOUNT_POINTS_EXCLUDE,
-        FilesystemCollector.DEFAULT_FS_TYPES_EXCLUDE, Duration.ofMillis(50));
+        FilesystemCollector.DEFAULT_FS_TYPES_EXCLUDE, Duration.ofSeconds(2));
     String nfsError = "node_filesystem_device_error{device=\"nfs.example:/export\",fstype=\"nfs4\",mountpoint=\"/mnt/nfs\"} ";
 
     String first = Exposition.text(collector);
     assertTrue(first.contains(nfsError + "1.0"), first);
     assertTrue(first.contains("node_filesystem_size_bytes{device=\"/dev/vda\",fstype=\"ext4\",mountpoint=\"/\"} 40960.0"), first);
 
-    long start = System.nanoTime();
+    // No wall-clock assertion (tests never time): the call count shows the stuck mount was not
+    // stat'ed again, and the generous timeout keeps the healthy mount's stat from ever missing it.
     String second = Exposition.text(collector);
     assertTrue(second.contains(nfsError + "1.0"), second);
-    assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(50),
-        "a mount known to be stuck must not be waited for again");
     assertEquals(1, nfsCalls.get(), "no second statfs on a stuck mount");
 
     serverBack.countDown();
