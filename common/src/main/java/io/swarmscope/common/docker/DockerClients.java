@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
 import java.time.Duration;
 
 /**
@@ -20,16 +21,39 @@ public final class DockerClients {
    * the argument. Response timeout is unbounded because log and event streams stay open.
    */
   public static DockerClient create(String dockerHost) {
-    DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+    return create(dockerHost, 64);
+  }
+
+  /**
+   * As {@link #create(String)}, with a pool of {@code maxConnections}: every open log or event
+   * stream holds one connection, so a client that follows N containers needs more than N.
+   */
+  public static DockerClient create(String dockerHost, int maxConnections) {
+    DefaultDockerClientConfig config = config(dockerHost);
+    return DockerClientImpl.getInstance(config, http(config, maxConnections));
+  }
+
+  /**
+   * The raw HTTP transport for {@code dockerHost}, for streams docker-java's typed commands do not
+   * expose exactly (e.g. {@code since} with nanoseconds on the log endpoint).
+   */
+  public static DockerHttpClient httpClient(String dockerHost, int maxConnections) {
+    return http(config(dockerHost), maxConnections);
+  }
+
+  private static DefaultDockerClientConfig config(String dockerHost) {
+    return DefaultDockerClientConfig.createDefaultConfigBuilder()
         .withDockerHost(dockerHost)
         .withDockerTlsVerify(false)
         .build();
-    ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+  }
+
+  private static DockerHttpClient http(DefaultDockerClientConfig config, int maxConnections) {
+    return new ApacheDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())
         .sslConfig(config.getSSLConfig())
-        .maxConnections(64)
+        .maxConnections(maxConnections)
         .connectionTimeout(Duration.ofSeconds(5))
         .build();
-    return DockerClientImpl.getInstance(config, http);
   }
 }
