@@ -3,6 +3,8 @@
 # run again on a machine handed back with Docker state from earlier runs.
 #  - installs docker.io, busybox-static, debootstrap and the Debian Prometheus packages
 #  - starts dockerd if it is not answering, and makes this engine a single-node swarm
+#  - creates the unprivileged user swarmscope-es: Elasticsearch refuses to run as root, so the
+#    log shipper's integration tests start their Elasticsearch node as this user
 #  - builds the local base images tests need (no registry here): local/busybox:1 (tagged
 #    alpine:3.17 for Testcontainers) and local/eclipse-temurin:25-jre (jlinked JRE on Debian)
 set -euo pipefail
@@ -23,6 +25,13 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
 fi
 # The Debian packages start nothing here (no systemd); make sure no stray exporter holds :9100.
+
+es_user=swarmscope-es
+if ! id -u "$es_user" >/dev/null 2>&1; then
+  log "creating user $es_user (runs the integration tests' Elasticsearch node)"
+  useradd --system --user-group --no-create-home --home-dir /nonexistent \
+    --shell /usr/sbin/nologin "$es_user"
+fi
 
 if ! docker info >/dev/null 2>&1; then
   log "starting dockerd"
