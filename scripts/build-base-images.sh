@@ -18,12 +18,15 @@ if ! docker image inspect local/busybox:1 >/dev/null 2>&1; then
 fi
 docker image inspect alpine:3.17 >/dev/null 2>&1 || docker tag local/busybox:1 alpine:3.17
 
-if ! docker image inspect local/eclipse-temurin:25-jre >/dev/null 2>&1; then
+# Rebuild too when an image from an older version of this script lacks a module now needed
+# (jdk.net: httpclient5's socket options, used by the Elasticsearch client).
+jre_modules() { docker run --rm --entrypoint java local/eclipse-temurin:25-jre --list-modules 2>/dev/null; }
+if ! docker image inspect local/eclipse-temurin:25-jre >/dev/null 2>&1 || ! jre_modules | grep -q '^jdk.net@'; then
   jdk=$("$here/java-home.sh")
   log "building local/eclipse-temurin:25-jre from $(basename "$jdk") (debootstrap, ~1 min)"
   debootstrap --variant=minbase bookworm "$work/root" >"$work/debootstrap.log" 2>&1 \
     || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
-  "$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,java.scripting,java.security.jgss,java.instrument,jdk.httpserver,jdk.unsupported,jdk.management,jdk.crypto.cryptoki,jdk.zipfs,jdk.jcmd,jdk.naming.dns \
+  "$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,java.scripting,java.security.jgss,java.instrument,jdk.httpserver,jdk.unsupported,jdk.management,jdk.crypto.cryptoki,jdk.zipfs,jdk.jcmd,jdk.naming.dns,jdk.net \
     --strip-debug --no-man-pages --no-header-files --compress=zip-6 --output "$work/root/opt/java/openjdk"
   rm -rf "$work/root/var/cache/apt/archives/"*.deb "$work/root/var/lib/apt/lists/"*
   tar -C "$work/root" -c . | docker import \

@@ -118,8 +118,12 @@ public final class Shipper implements AutoCloseable {
     });
     Shipper shipper = new Shipper(watcher, http, checkpoints, outputs, followers, server, timers,
         metrics, node);
-    followers.initialScan();
+    // Listen first, then list: a container that starts and exits in between is seen either way.
     watcher.addListener(followers::onEvent);
+    if (!watcher.awaitConnected(Duration.ofSeconds(60))) {
+      throw new IllegalStateException("Docker at " + dockerHost + " did not answer within 60 s");
+    }
+    followers.initialScan();
     timers.scheduleWithFixedDelay(shipper::tick, 100, 100, TimeUnit.MILLISECONDS);
     timers.scheduleWithFixedDelay(shipper::flushCheckpoints, 1, 1, TimeUnit.SECONDS);
     timers.scheduleWithFixedDelay(() -> followers.reconcile(watcher.inventory().all()), 5, 10,

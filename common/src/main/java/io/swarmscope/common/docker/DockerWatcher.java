@@ -58,7 +58,8 @@ public final class DockerWatcher implements AutoCloseable {
   /** Bumped on every (re)connect so callbacks of an abandoned stream are ignored. */
   private volatile int generation;
   private long backoffMs = MIN_BACKOFF_MS;
-  private boolean connected;
+  private volatile boolean connected;
+  private final Object connectedSignal = new Object();
   private boolean failureLogged;
 
   /**
@@ -102,6 +103,24 @@ public final class DockerWatcher implements AutoCloseable {
   }
 
   /**
+   * Waits until the event stream is subscribed and the first resync is done (events from then on
+   * reach the listeners); false if that did not happen within {@code limit}.
+   */
+  public boolean awaitConnected(Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    synchronized (connectedSignal) {
+      while (!connected) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        connectedSignal.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+    return true;
+  }
+
+  /**
    * Calls {@code listener} on the watcher's thread for every event received (container, node,
    * service, daemon). Listeners must not block for long.
    */
@@ -129,6 +148,9 @@ public final class DockerWatcher implements AutoCloseable {
             inventory.size());
       }
       connected = true;
+      synchronized (connectedSignal) {
+        connectedSignal.notifyAll();
+      }
       failureLogged = false;
     } catch (RuntimeException e) {
       connectionLost(gen, e);

@@ -112,9 +112,10 @@ public final class ContainerPipeline implements RawLineSink {
   public void beginStream() {
     lock.lock();
     try {
-      LogPosition from = resumeFromLocked();
-      lastTimestamp = from.timestampNanos();
-      ordinal = from.ordinal();
+      // Docker returns every line with a timestamp >= since, so the lines sharing the resume
+      // point's timestamp come again from the first: number them from 0 again.
+      lastTimestamp = Long.MIN_VALUE;
+      ordinal = -1;
       streamStarted = false;
       rotationGapNanos = -1;
     } finally {

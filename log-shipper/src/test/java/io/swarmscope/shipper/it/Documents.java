@@ -9,6 +9,24 @@ public final class Documents {
 
   private Documents() {}
 
+  /** The count, or -1 while the data stream does not answer yet (its shard is starting: 503). */
+  public static long count(ElasticsearchNode es, String dataStream) {
+    try {
+      return es.count(dataStream);
+    } catch (RuntimeException | AssertionError e) {
+      return -1;
+    }
+  }
+
+  /** As {@link #count(ElasticsearchNode, String)}, for documents matching a query string. */
+  public static long count(ElasticsearchNode es, String dataStream, String query) {
+    try {
+      return es.count(dataStream, query);
+    } catch (RuntimeException | AssertionError e) {
+      return -1;
+    }
+  }
+
   public static List<JsonNode> all(ElasticsearchNode es, String dataStream) {
     JsonNode r = es.search(dataStream, "{\"size\": 10000, \"sort\": [{\"@timestamp\": \"asc\"}],"
         + " \"query\": {\"match_all\": {}}}");

@@ -28,6 +28,7 @@ class ShipperElasticsearchIT {
   private static ElasticsearchNode es;
   private Workloads workloads;
   private String dataStream;
+  private ShipperUnderTest current;
   @TempDir Path state;
 
   @BeforeAll
@@ -53,12 +54,18 @@ class ShipperElasticsearchIT {
     List<String> args = ShipperUnderTest.baseArgs(workloads, state);
     args.addAll(ShipperUnderTest.elasticsearchArgs(es, dataStream));
     args.addAll(List.of(extra));
-    return ShipperUnderTest.start(args);
+    current = ShipperUnderTest.start(args);
+    return current;
   }
 
   private void awaitCount(long n) {
     Workloads.await(n + " documents in " + dataStream, Duration.ofMinutes(3),
-        () -> es.count(dataStream) >= n);
+        () -> count() >= n, () -> count() + " documents; shipper metrics:\n" + current.metrics().text());
+  }
+
+  /** The count, or -1 while the data stream's shard is still starting (503). */
+  private long count() {
+    return Documents.count(es, dataStream);
   }
 
   @Test
@@ -144,7 +151,7 @@ class ShipperElasticsearchIT {
       String id = workloads.start("trace", List.of(), trace);
       workloads.awaitExit(id, Duration.ofMinutes(1));
       awaitCount(3);
-      Workloads.await("the last line flushed", Duration.ofSeconds(30), () -> es.count(dataStream) == 3);
+      Workloads.await("the last line flushed", Duration.ofSeconds(30), () -> count() == 3);
       List<JsonNode> docs = Documents.all(es, dataStream);
       assertEquals(3, docs.size());
       JsonNode ex = docs.get(1).path("_source");
@@ -232,7 +239,7 @@ class ShipperElasticsearchIT {
         () -> Workloads.docker("logs", "--tail", "1", id).output().contains("last"));
     try (ShipperUnderTest s = shipper()) {
       Workloads.await("last line shipped", Duration.ofMinutes(2),
-          () -> es.count(dataStream, "message:last") == 1);
+          () -> Documents.count(es, dataStream, "message:last") == 1);
       assertEquals(1, s.metrics().sum("swarmscope_log_rotation_losses_total"),
           "the burst rotated the checkpoint's file away");
       assertTrue(s.metrics().sum("swarmscope_log_rotation_gap_seconds_total") > 0);

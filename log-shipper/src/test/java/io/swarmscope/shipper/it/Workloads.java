@@ -93,10 +93,16 @@ public final class Workloads implements AutoCloseable {
 
   /** Polls until {@code condition} holds; the limit only bounds a broken run. */
   public static void await(String what, Duration limit, BooleanSupplier condition) {
+    await(what, limit, condition, () -> "");
+  }
+
+  /** As {@link #await(String, Duration, BooleanSupplier)}, adding {@code state} to the failure. */
+  public static void await(String what, Duration limit, BooleanSupplier condition,
+      java.util.function.Supplier<String> state) {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        fail("gave up waiting for " + what);
+        fail("gave up waiting for " + what + "; " + state.get());
       }
       try {
         Thread.sleep(250);
