@@ -92,7 +92,8 @@ public final class Shipper implements AutoCloseable {
         config.optional("MULTILINE_PATTERN").map(Pattern::compile),
         Duration.ofMillis(config.integer("MULTILINE_FLUSH_MS", 500)),
         config.integer("MULTILINE_MAX_LINES", 500),
-        (int) config.bytes("MULTILINE_MAX_BYTES", 512 * 1024));
+        (int) config.bytes("MULTILINE_MAX_BYTES", 512 * 1024),
+        Duration.ofMillis(config.integer("OUTPUT_BLOCK_MS", 10_000)));
     ContainerFilter filter = new ContainerFilter(new HashSet<>(config.list("INCLUDE_SERVICES")),
         new HashSet<>(config.list("INCLUDE_STACKS")), config.list("INCLUDE_LABELS"),
         config.list("EXCLUDE_LABELS"), OwnContainer.id(Path.of("/proc/self/mountinfo")),
@@ -170,8 +171,11 @@ public final class Shipper implements AutoCloseable {
                 config.bytes("ELASTICSEARCH_BATCH_BYTES", 5L << 20),
                 config.integer("ELASTICSEARCH_BATCH_LINGER_MS", 200)),
             acks, metrics, node));
+        case "logstash" -> outputs.add(new io.swarmscope.shipper.output.logstash.LogstashOutput(
+            io.swarmscope.shipper.output.logstash.LogstashSettings.from(config), queueBytes, acks,
+            metrics, node));
         default -> throw new IllegalArgumentException("unknown output '" + name
-            + "' (known: elasticsearch, stdout, null)");
+            + "' (known: elasticsearch, logstash, stdout, null)");
       }
     }
     return outputs;

@@ -32,6 +32,8 @@ public final class ContainerFollower implements Runnable {
   private final int maxLineBytes;
   private final Runnable onExit;
   private volatile boolean recheck;
+  private volatile boolean restart;
+  private volatile DockerHttpClient.Response current;
   private volatile boolean stopped;
 
   public ContainerFollower(String id, DockerClient docker, DockerHttpClient http,
@@ -67,6 +69,15 @@ public final class ContainerFollower implements Runnable {
     stopped = true;
   }
 
+  /** Closes the open stream and re-opens it from the pipeline's resume point (catch-up). */
+  public void restartStream() {
+    restart = true;
+    DockerHttpClient.Response r = current;
+    if (r != null) {
+      r.close();
+    }
+  }
+
   @Override
   public void run() {
     long backoff = 500;
@@ -85,6 +96,12 @@ public final class ContainerFollower implements Runnable {
         LogPosition from = pipeline.resumeFrom();
         pipeline.beginStream();
         String failure = readOnce(running, tty, from);
+        if (restart) {
+          restart = false;
+          pipeline.abandonHeld();
+          metrics.reconnects.labelValues(node, "catch_up").inc();
+          continue;
+        }
         if (failure == null) {
           backoff = 500;
           if (!running && !recheck) {
@@ -122,6 +139,10 @@ public final class ContainerFollower implements Runnable {
         .path(LogRequest.path(id, follow, from))
         .build();
     try (DockerHttpClient.Response response = http.execute(request)) {
+      current = response;
+      if (restart) {
+        return null;  // asked before the stream was there to close
+      }
       int status = response.getStatusCode();
       InputStream body = response.getBody();
       if (status != 200) {
@@ -145,10 +166,15 @@ public final class ContainerFollower implements Runnable {
       if (e instanceof UnsupportedDriverException u) {
         throw u;
       }
+      if (restart) {
+        return null;
+      }
       if (Thread.currentThread().isInterrupted() || stopped) {
         throw new InterruptedException("stopped while reading");
       }
       return e.toString();
+    } finally {
+      current = null;
     }
   }
 

@@ -269,11 +269,28 @@ public final class FollowerManager {
 
   /** Called by a timer: flushes held multiline groups and updates the lag gauges. */
   public void tick(long nowEpochNanos) {
-    for (ContainerPipeline p : pipelines.values()) {
+    for (Map.Entry<String, ContainerPipeline> e : pipelines.entrySet()) {
+      ContainerPipeline p = e.getValue();
       p.flushIfIdle();
+      if (p.needsCatchUp()) {
+        catchUp(e.getKey());
+      }
       ContainerIdentity c = p.track().identity();
       metrics.lag.labelValues(c.stack(), EcsDocument.serviceName(c), node, c.name())
           .set(p.track().lagSeconds(nowEpochNanos));
+    }
+  }
+
+  /** A detached output has room again: re-read the container's log from its position. */
+  private void catchUp(String id) {
+    ContainerFollower f;
+    synchronized (this) {
+      f = followers.get(id);
+    }
+    if (f != null) {
+      f.restartStream();
+    } else {
+      Thread.ofVirtual().start(() -> ensure(id, "catch up"));
     }
   }
 

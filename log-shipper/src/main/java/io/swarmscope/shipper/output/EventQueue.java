@@ -40,6 +40,38 @@ public final class EventQueue {
   }
 
   /**
+   * As {@link #put}, but gives up after {@code timeoutNanos}; false when the event was not queued.
+   */
+  public boolean offer(LogEvent e, long timeoutNanos) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      long left = timeoutNanos;
+      while (!events.isEmpty() && bytes + e.weight() > maxBytes) {
+        if (left <= 0) {
+          return false;
+        }
+        left = notFull.awaitNanos(left);
+      }
+      events.addLast(e);
+      bytes += e.weight();
+      notEmpty.signal();
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether at most half of the bound is used. */
+  public boolean hasRoom() {
+    lock.lock();
+    try {
+      return bytes <= maxBytes / 2;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Moves events into {@code batch}: waits up to {@code firstWaitNanos} for the first one, then
    * up to {@code lingerNanos} more for the batch to reach {@code maxCount} events or
    * {@code maxBatchBytes}. Returns the number taken.

@@ -14,6 +14,12 @@ public interface Output extends AutoCloseable {
   /** Queues an event; blocks while the queue is full (backpressure to the reader). */
   void send(LogEvent event) throws InterruptedException;
 
+  /** Queues an event unless the queue stays full for {@code timeoutNanos}; false if not queued. */
+  boolean offer(LogEvent event, long timeoutNanos) throws InterruptedException;
+
+  /** Whether the queue is at most half full (a detached output may catch up again). */
+  boolean hasRoom();
+
   /** Bytes held in the queue, for the queue gauge. */
   long queuedBytes();
 

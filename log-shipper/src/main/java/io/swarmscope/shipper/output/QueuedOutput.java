@@ -45,6 +45,16 @@ public abstract class QueuedOutput implements Output {
   }
 
   @Override
+  public final boolean offer(LogEvent event, long timeoutNanos) throws InterruptedException {
+    return queue.offer(event, timeoutNanos);
+  }
+
+  @Override
+  public final boolean hasRoom() {
+    return queue.hasRoom();
+  }
+
+  @Override
   public final long queuedBytes() {
     return queue.bytes();
   }

@@ -47,12 +47,16 @@ public final class ContainerPipeline implements RawLineSink {
   private final EcsDocument ecs = new EcsDocument();
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, LogPosition> sentUpTo = new HashMap<>();
+  private final java.util.Set<String> detached = new java.util.HashSet<>();
+  private final long blockNanos;
   private final Consumer<LogRecord> emit = this::emit;
   private final CounterDataPoint linesRead;
   private final CounterDataPoint bytesRead;
   private final CounterDataPoint[] byLevel = new CounterDataPoint[LogLevel.values().length];
   private final Map<LineTag, CounterDataPoint> tagged = new HashMap<>();
 
+  /** Lines up to here were counted in the line metrics already (re-reads do not count again). */
+  private LogPosition countedUpTo;
   private long lastTimestamp = Long.MIN_VALUE;
   private int ordinal;
   private boolean streamStarted;
@@ -73,8 +77,13 @@ public final class ContainerPipeline implements RawLineSink {
     this.decoder = new LineDecoder(settings.maxLineBytes());
     this.grouper = settings.newGrouper(nanoTime);
     this.parser = new MessageParser();
+    this.blockNanos = settings.outputBlock().toNanos();
     for (Output o : outputs) {
       sentUpTo.put(o.name(), checkpoints.getOrDefault(o.name(), LogPosition.START));
+    }
+    countedUpTo = LogPosition.START;
+    for (LogPosition p : sentUpTo.values()) {
+      countedUpTo = p.isAfter(countedUpTo) ? p : countedUpTo;
     }
     ContainerIdentity c = track.identity();
     this.linesRead = metrics.linesRead.labelValues(hostName);
@@ -117,6 +126,7 @@ public final class ContainerPipeline implements RawLineSink {
       lastTimestamp = Long.MIN_VALUE;
       ordinal = -1;
       streamStarted = false;
+      detached.clear();  // the new stream starts at the detached outputs' positions
       rotationGapNanos = -1;
     } finally {
       lock.unlock();
@@ -170,8 +180,10 @@ public final class ContainerPipeline implements RawLineSink {
       if (!pos.isAfter(from)) {
         return;  // every output has it already (re-read after a restart or reconnect)
       }
-      linesRead.inc();
-      bytesRead.inc(totalBytes);
+      if (pos.isAfter(countedUpTo)) {
+        linesRead.inc();
+        bytesRead.inc(totalBytes);
+      }
       DecodedText text = decoder.decode(buf, off, len, totalBytes);
       Set<LineTag> tags = text.tags();
       String t = text.text();
@@ -184,6 +196,41 @@ public final class ContainerPipeline implements RawLineSink {
         interrupted = null;
         throw e;
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * With several outputs, one whose queue stayed full for the block timeout stops receiving this
+   * container's events, so it holds the others back by at most that long. Its position stays
+   * where its queue ended; once it has room again the follower re-reads from there
+   * ({@link #needsCatchUp}) and it receives the lines it missed, the others skip them.
+   */
+  private void detach(Output o) {
+    detached.add(o.name());
+    metrics.outputErrors.labelValues(hostName, o.name(), "detached_slow").inc();
+    log.warn("output {} kept its queue full for {} ms: container {} ({}) goes on without it; it "
+        + "re-reads from {} for that output once the output has room again", o.name(),
+        blockNanos / 1_000_000, track.identity().shortId(), track.identity().name(),
+        DockerTimestamps.format(sentUpTo.get(o.name()).timestampNanos()));
+  }
+
+  /** Whether an output was detached and has room again: time to re-read for it. */
+  public boolean needsCatchUp() {
+    if (!lock.tryLock()) {
+      return false;
+    }
+    try {
+      if (detached.isEmpty()) {
+        return false;
+      }
+      for (Output o : outputs) {
+        if (detached.contains(o.name()) && !o.hasRoom()) {
+          return false;
+        }
+      }
+      return true;
     } finally {
       lock.unlock();
     }
@@ -241,20 +288,30 @@ public final class ContainerPipeline implements RawLineSink {
     }
     ContainerIdentity c = track.identity();
     ParsedMessage p = parser.parse(r.text());
-    byLevel[p.level().ordinal()].inc();
+    if (r.last().isAfter(countedUpTo)) {
+      byLevel[p.level().ordinal()].inc();
+      countedUpTo = r.last();
+    }
     byte[] doc = ecs.serialise(c, hostName, r, p);
     LogEvent e = new LogEvent(DocumentIds.of(c.id(), r.first()), c, hostName, r, p, doc);
     for (Output o : outputs) {
-      if (r.last().isAfter(sentUpTo.get(o.name()))) {
-        track.sent(o.name(), r.first().timestampNanos());
-        try {
-          o.send(e);
-        } catch (InterruptedException ex) {
-          interrupted = ex;
-          return;
-        }
-        sentUpTo.put(o.name(), r.last());
+      String name = o.name();
+      if (detached.contains(name) || !r.last().isAfter(sentUpTo.get(name))) {
+        continue;
       }
+      try {
+        if (outputs.size() == 1) {
+          o.send(e);  // nothing else to hold back: wait as long as the output needs
+        } else if (!o.offer(e, blockNanos)) {
+          detach(o);
+          continue;
+        }
+      } catch (InterruptedException ex) {
+        interrupted = ex;
+        return;
+      }
+      track.sent(name, r.first().timestampNanos());
+      sentUpTo.put(name, r.last());
     }
   }
 }

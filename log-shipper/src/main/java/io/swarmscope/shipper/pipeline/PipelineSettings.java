@@ -15,13 +15,14 @@ import java.util.regex.Pattern;
  * @param multilineFlush how long a held group waits for more lines
  * @param multilineMaxLines a group is flushed at this many lines
  * @param multilineMaxBytes ... or this many bytes
+ * @param outputBlock with several outputs, how long a full queue of one may hold back the others
  */
 public record PipelineSettings(int maxLineBytes, boolean multiline, Optional<Pattern> multilineStart,
-    Duration multilineFlush, int multilineMaxLines, int multilineMaxBytes) {
+    Duration multilineFlush, int multilineMaxLines, int multilineMaxBytes, Duration outputBlock) {
 
   public static PipelineSettings defaults() {
     return new PipelineSettings(256 * 1024, true, Optional.empty(), Duration.ofMillis(500), 500,
-        512 * 1024);
+        512 * 1024, Duration.ofSeconds(10));
   }
 
   MultilineGrouper newGrouper(LongSupplier nanoTime) {

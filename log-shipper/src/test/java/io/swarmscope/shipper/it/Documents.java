@@ -27,12 +27,22 @@ public final class Documents {
     }
   }
 
+  /** Every document, sorted by @timestamp, read with a scroll (more than 10k documents too). */
   public static List<JsonNode> all(ElasticsearchNode es, String dataStream) {
-    JsonNode r = es.search(dataStream, "{\"size\": 10000, \"sort\": [{\"@timestamp\": \"asc\"}],"
-        + " \"query\": {\"match_all\": {}}}");
+    es.refresh(dataStream);
+    JsonNode r = es.request("POST", "/" + dataStream + "/_search?scroll=1m",
+        "{\"size\": 5000, \"sort\": [{\"@timestamp\": \"asc\"}], \"query\": {\"match_all\": {}}}")
+        .requireOk().json();
     List<JsonNode> out = new ArrayList<>();
-    for (JsonNode hit : r.path("hits").path("hits")) {
-      out.add(hit);
+    while (true) {
+      JsonNode hits = r.path("hits").path("hits");
+      if (hits.isEmpty()) {
+        break;
+      }
+      hits.forEach(out::add);
+      String scroll = r.path("_scroll_id").asText();
+      r = es.request("POST", "/_search/scroll",
+          "{\"scroll\": \"1m\", \"scroll_id\": \"" + scroll + "\"}").requireOk().json();
     }
     return out;
   }

@@ -458,12 +458,12 @@ class MultilineGrouperTest {
     assertEquals(d.multilineMaxBytes(), auto.maxBytes());
 
     PipelineSettings off = new PipelineSettings(d.maxLineBytes(), false, Optional.empty(),
-        d.multilineFlush(), 7, 700);
+        d.multilineFlush(), 7, 700, d.outputBlock());
     assertEquals(Mode.DISABLED, MultilineGrouper.create(off, clock::get).config().mode());
 
     Pattern p = Pattern.compile("^\\d{4}");
     PipelineSettings pattern = new PipelineSettings(d.maxLineBytes(), true, Optional.of(p),
-        Duration.ofMillis(250), 7, 700);
+        Duration.ofMillis(250), 7, 700, d.outputBlock());
     Config c = MultilineGrouper.create(pattern, clock::get).config();
     assertEquals(Mode.PATTERN, c.mode());
     assertSame(p, c.startPattern());

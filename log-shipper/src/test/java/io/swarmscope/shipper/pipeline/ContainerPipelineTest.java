@@ -1,0 +1,151 @@
+package io.swarmscope.shipper.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.swarmscope.common.docker.ContainerIdentity;
+import io.swarmscope.shipper.metrics.ShipperMetrics;
+import io.swarmscope.shipper.output.Output;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The pipeline's positions, resume skipping and output detaching, on recorded line sequences. */
+class ContainerPipelineTest {
+
+  private static final String ID = "c".repeat(64);
+  private final AtomicLong clock = new AtomicLong();
+  private final ShipperMetrics metrics = new ShipperMetrics(new PrometheusRegistry());
+  private final PipelineSettings settings = new PipelineSettings(1024, false, Optional.empty(),
+      Duration.ofMillis(500), 500, 512 * 1024, Duration.ofMillis(1));
+
+  /** An output that records what it is sent and can be made to refuse (a full queue). */
+  static final class Recording implements Output {
+    final String name;
+    final List<LogEvent> got = new ArrayList<>();
+    boolean full;
+
+    Recording(String name) {
+      this.name = name;
+    }
+
+    @Override public String name() { return name; }
+    @Override public void send(LogEvent e) { got.add(e); }
+    @Override public boolean offer(LogEvent e, long timeoutNanos) {
+      if (full) {
+        return false;
+      }
+      got.add(e);
+      return true;
+    }
+    @Override public boolean hasRoom() { return !full; }
+    @Override public long queuedBytes() { return 0; }
+    @Override public void start() { }
+    @Override public void close(long graceMillis) { }
+
+    List<String> messages() {
+      return got.stream().map(e -> e.parsed().message()).toList();
+    }
+  }
+
+  private ContainerPipeline pipeline(List<Output> outputs, Map<String, LogPosition> checkpoints) {
+    ContainerIdentity c = new ContainerIdentity(ID, "/app", "img:1",
+        Map.of(ContainerIdentity.SERVICE_NAME, "shop_api", ContainerIdentity.STACK_NAMESPACE, "shop"));
+    return new ContainerPipeline(new ContainerTrack(c), "node-1", outputs, checkpoints, settings,
+        metrics, clock::get);
+  }
+
+  private static void feed(ContainerPipeline p, long ts, String... lines) throws InterruptedException {
+    for (String l : lines) {
+      byte[] b = l.getBytes(StandardCharsets.UTF_8);
+      p.line(LogStream.STDOUT, ts, b, 0, b.length, b.length);
+    }
+  }
+
+  @Test
+  void linesSharingATimestampGetOrdinalsAndDistinctIds() throws Exception {
+    Recording out = new Recording("es");
+    ContainerPipeline p = pipeline(List.of(out), Map.of());
+    p.beginStream();
+    feed(p, 100, "a", "b");
+    feed(p, 200, "c");
+    p.endOfLog();
+    assertEquals(List.of("a", "b", "c"), out.messages());
+    assertEquals(ID + "-100-0", out.got.get(0).id());
+    assertEquals(ID + "-100-1", out.got.get(1).id());
+    assertEquals(ID + "-200-0", out.got.get(2).id());
+    assertEquals(new LogPosition(100, 1), out.got.get(1).record().last());
+  }
+
+  @Test
+  void aResumedStreamSkipsWhatTheCheckpointCoversEvenWithinOneTimestamp() throws Exception {
+    Recording out = new Recording("es");
+    // acknowledged up to the second line at t=100; Docker re-sends every line with ts >= since
+    ContainerPipeline p = pipeline(List.of(out), Map.of("es", new LogPosition(100, 1)));
+    p.beginStream();
+    feed(p, 100, "a", "b", "c");
+    feed(p, 300, "d");
+    p.endOfLog();
+    assertEquals(List.of("c", "d"), out.messages());
+    assertEquals(ID + "-100-2", out.got.get(0).id(), "same id as on the first read");
+    assertEquals(-1, p.rotationGapNanos(), "the checkpoint's line was still there");
+  }
+
+  @Test
+  void aReopenedStreamNumbersFromZeroAgain() throws Exception {
+    Recording out = new Recording("es");
+    ContainerPipeline p = pipeline(List.of(out), Map.of());
+    p.beginStream();
+    feed(p, 100, "a", "b");
+    p.beginStream();  // the stream broke; Docker starts again at since=100
+    feed(p, 100, "a", "b");
+    feed(p, 150, "c");
+    p.endOfLog();
+    assertEquals(List.of("a", "b", "c"), out.messages(), "nothing twice, nothing skipped");
+  }
+
+  @Test
+  void aFirstLineNewerThanTheCheckpointIsARotationLoss() throws Exception {
+    Recording out = new Recording("es");
+    ContainerPipeline p = pipeline(List.of(out), Map.of("es", new LogPosition(1_000_000_000L, 0)));
+    p.beginStream();
+    feed(p, 3_500_000_000L, "after the gap");
+    assertEquals(2_500_000_000L, p.rotationGapNanos());
+    assertEquals(List.of("after the gap"), out.messages());
+  }
+
+  @Test
+  void aFullOutputIsDetachedAndCatchesUpOnTheNextStreamWhileTheOtherSkipsWhatItHas() throws Exception {
+    Recording es = new Recording("es");
+    Recording logstash = new Recording("logstash");
+    ContainerPipeline p = pipeline(List.of(es, logstash), Map.of());
+    p.beginStream();
+    feed(p, 100, "one");
+    logstash.full = true;
+    feed(p, 200, "two");
+    feed(p, 300, "three");
+    p.flushIfIdle();
+    assertEquals(List.of("one", "two", "three"), es.messages(), "Elasticsearch not held back");
+    assertEquals(List.of("one"), logstash.messages());
+    assertFalse(p.needsCatchUp(), "no room yet");
+    logstash.full = false;
+    assertTrue(p.needsCatchUp());
+    assertEquals(new LogPosition(100, 0), p.resumeFrom(), "re-read from Logstash's position");
+    p.beginStream();
+    feed(p, 100, "one");
+    feed(p, 200, "two");
+    feed(p, 300, "three");
+    feed(p, 400, "four");
+    p.endOfLog();
+    assertEquals(List.of("one", "two", "three", "four"), es.messages(), "no duplicates to Elasticsearch");
+    assertEquals(List.of("one", "two", "three", "four"), logstash.messages(), "Logstash caught up");
+    assertFalse(p.needsCatchUp());
+  }
+}
