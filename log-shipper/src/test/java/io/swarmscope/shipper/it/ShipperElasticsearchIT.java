@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.swarmscope.shipper.elasticsearch.IndexSetup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,47 +11,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipper in this JVM against the real engine and a real Elasticsearch node: what arrives,
  * how often, and in which shape. Each test writes to its own data stream.
  */
-class ShipperElasticsearchIT {
+class ShipperElasticsearchIT extends ElasticsearchShipperTest {
 
-  private static ElasticsearchNode es;
-  private Workloads workloads;
-  private String dataStream;
   private ShipperUnderTest current;
-  @TempDir Path state;
-
-  @BeforeAll
-  static void elasticsearch() throws Exception {
-    Workloads.requireDocker();
-    es = ElasticsearchNode.shared();
-    new IndexSetup(es.client()).run();
-  }
-
-  @BeforeEach
-  void setUp(TestInfo info) {
-    workloads = new Workloads();
-    dataStream = "logs-swarmscope-" + info.getTestMethod().orElseThrow().getName().toLowerCase()
-        + "-" + workloads.run();
-  }
-
-  @AfterEach
-  void tearDown() {
-    workloads.close();
-  }
 
   private ShipperUnderTest shipper(String... extra) throws Exception {
-    List<String> args = ShipperUnderTest.baseArgs(workloads, state);
-    args.addAll(ShipperUnderTest.elasticsearchArgs(es, dataStream));
+    List<String> args = shipperArgs(state);
     args.addAll(List.of(extra));
     current = ShipperUnderTest.start(args);
     return current;

@@ -3,7 +3,6 @@ package io.swarmscope.shipper.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.swarmscope.shipper.elasticsearch.IndexSetup;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,54 +10,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged shipper as its own process against the real engine and Elasticsearch, through
  * what kills peers: SIGKILL mid-stream, again and again; Elasticsearch gone for two minutes.
  */
-class ShipperProcessIT {
+class ShipperProcessIT extends ElasticsearchShipperTest {
 
-  private static ElasticsearchNode es;
-  private Workloads workloads;
-  private String dataStream;
-  @TempDir Path state;
-
-  @BeforeAll
-  static void elasticsearch() throws Exception {
-    Workloads.requireDocker();
-    es = ElasticsearchNode.shared();
-    new IndexSetup(es.client()).run();
-  }
-
-  @BeforeEach
-  void setUp(TestInfo info) {
-    workloads = new Workloads();
-    dataStream = "logs-swarmscope-" + info.getTestMethod().orElseThrow().getName().toLowerCase()
-        + "-" + workloads.run();
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (!es.isRunning()) {
-      try {
-        es.start();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    workloads.close();
-  }
 
   private List<String> args() {
-    List<String> args = ShipperUnderTest.baseArgs(workloads, state.resolve("checkpoints"));
-    args.addAll(ShipperUnderTest.elasticsearchArgs(es, dataStream));
-    return args;
+    return shipperArgs(state.resolve("checkpoints"));
   }
 
   private void assertExactlyOnce(String prefix, int n) {
