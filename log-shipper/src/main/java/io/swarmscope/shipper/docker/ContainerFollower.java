@@ -90,11 +90,18 @@ public final class ContainerFollower implements Runnable {
         } catch (NotFoundException e) {
           pipeline.endOfLog();
           return;
+        } catch (RuntimeException e) {
+          // dockerd restarting or the socket proxy gone: the log is still there, wait for it.
+          log.warn("cannot inspect container {} ({}); retrying in {} ms", shortId(), e.toString(), backoff);
+          Thread.sleep(backoff);
+          backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+          continue;
         }
         boolean running = Boolean.TRUE.equals(c.getState().getRunning());
         boolean tty = c.getConfig() != null && Boolean.TRUE.equals(c.getConfig().getTty());
         LogPosition from = pipeline.resumeFrom();
         pipeline.beginStream();
+        long opened = System.nanoTime();
         String failure = readOnce(running, tty, from);
         if (restart) {
           restart = false;
@@ -114,6 +121,9 @@ public final class ContainerFollower implements Runnable {
             return;
           }
           metrics.reconnects.labelValues(node, "stream_ended").inc();
+          if (System.nanoTime() - opened < 1_000_000_000L) {
+            Thread.sleep(500);  // a stream that ends at once, again and again, must not spin
+          }
         } else {
           pipeline.abandonHeld();
           metrics.reconnects.labelValues(node, "stream_error").inc();
@@ -178,11 +188,14 @@ public final class ContainerFollower implements Runnable {
     }
   }
 
+  /** Whether the container runs; true when Docker cannot tell (the loop inspects again). */
   private boolean isRunning() {
     try {
       return Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning());
     } catch (NotFoundException e) {
       return false;
+    } catch (RuntimeException e) {
+      return true;
     }
   }
 
