@@ -180,7 +180,12 @@ public final class FollowerManager {
       for (Output o : outputs) {
         positions.put(o.name(), checkpoints.get(o.name(), id));
       }
-      pipeline = new ContainerPipeline(new ContainerTrack(identity), node, outputs, positions,
+      Map<String, String> logOptions = c.getHostConfig() == null
+          || c.getHostConfig().getLogConfig() == null ? Map.of()
+          : c.getHostConfig().getLogConfig().getConfig();
+      ContainerTrack track = new ContainerTrack(identity, LogCapacity.of(driver, logOptions),
+          LogCapacity.overheadPerLine(driver));
+      pipeline = new ContainerPipeline(track, node, outputs, positions,
           settings, metrics, System::nanoTime);
       pipelines.put(id, pipeline);
     }
@@ -256,6 +261,7 @@ public final class FollowerManager {
     if (p != null) {
       ContainerIdentity c = p.track().identity();
       metrics.lag.remove(c.stack(), EcsDocument.serviceName(c), node, c.name());
+      metrics.bufferHorizon.remove(c.stack(), EcsDocument.serviceName(c), node, c.name());
     }
   }
 
@@ -278,6 +284,11 @@ public final class FollowerManager {
       ContainerIdentity c = p.track().identity();
       metrics.lag.labelValues(c.stack(), EcsDocument.serviceName(c), node, c.name())
           .set(p.track().lagSeconds(nowEpochNanos));
+      double horizon = p.track().bufferHorizonSeconds();
+      if (!Double.isNaN(horizon)) {
+        metrics.bufferHorizon.labelValues(c.stack(), EcsDocument.serviceName(c), node, c.name())
+            .set(horizon);
+      }
     }
   }
 

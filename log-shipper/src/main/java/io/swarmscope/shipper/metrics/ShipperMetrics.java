@@ -27,6 +27,7 @@ public final class ShipperMetrics {
   public final Counter reconnects;
   public final Gauge lag;
   public final Gauge followed;
+  public final Gauge bufferHorizon;
   public final Gauge unsupported;
   public final Gauge queueBytes;
 
@@ -66,6 +67,9 @@ public final class ShipperMetrics {
         .labelNames("node", "reason").register(registry);
     lag = Gauge.builder().name("swarmscope_log_lag_seconds")
         .help("Age of the oldest line read from the container but not yet acknowledged by every output (0 when caught up).")
+        .labelNames("stack", "service", "node", "container").register(registry);
+    bufferHorizon = Gauge.builder().name("swarmscope_log_buffer_horizon_seconds")
+        .help("How long the outputs may stay down before Docker's log rotation (max-size x max-file) deletes lines not yet shipped, at the container's current write rate; +Inf without rotation.")
         .labelNames("stack", "service", "node", "container").register(registry);
     followed = Gauge.builder().name("swarmscope_log_followed_containers")
         .help("Containers whose logs are being followed, by logging driver.")

@@ -183,6 +183,7 @@ public final class ContainerPipeline implements RawLineSink {
       if (pos.isAfter(countedUpTo)) {
         linesRead.inc();
         bytesRead.inc(totalBytes);
+        track.read(ts, totalBytes);
       }
       DecodedText text = decoder.decode(buf, off, len, totalBytes);
       Set<LineTag> tags = text.tags();

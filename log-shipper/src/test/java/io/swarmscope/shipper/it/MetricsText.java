@@ -44,7 +44,13 @@ public final class MetricsText {
         all &= line.contains(f);
       }
       if (all) {
-        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        String v = line.substring(line.lastIndexOf(' ') + 1);
+        total += switch (v) {
+          case "+Inf" -> Double.POSITIVE_INFINITY;
+          case "-Inf" -> Double.NEGATIVE_INFINITY;
+          case "NaN" -> Double.NaN;
+          default -> Double.parseDouble(v);
+        };
       }
     }
     return total;
