@@ -21,7 +21,9 @@ docker image inspect alpine:3.17 >/dev/null 2>&1 || docker tag local/busybox:1 a
 # Rebuild too when an image from an older version of this script lacks a module now needed
 # (jdk.net: httpclient5's socket options, used by the Elasticsearch client).
 jre_modules() { docker run --rm --entrypoint java local/eclipse-temurin:25-jre --list-modules 2>/dev/null; }
-if ! docker image inspect local/eclipse-temurin:25-jre >/dev/null 2>&1 || ! jre_modules | grep -q '^jdk.net@'; then
+# (Capture first: with pipefail, grep -q closing the pipe early would fail the check.)
+modules=$(docker image inspect local/eclipse-temurin:25-jre >/dev/null 2>&1 && jre_modules || true)
+if ! grep -q '^jdk.net@' <<<"$modules"; then
   jdk=$("$here/java-home.sh")
   log "building local/eclipse-temurin:25-jre from $(basename "$jdk") (debootstrap, ~1 min)"
   debootstrap --variant=minbase bookworm "$work/root" >"$work/debootstrap.log" 2>&1 \

@@ -2,7 +2,10 @@
 # Prepares a Debian 12 machine (as root) for swarmscope's main job and tests. Idempotent: safe to
 # run again on a machine handed back with Docker state from earlier runs.
 #  - installs docker.io, busybox-static, debootstrap and the Debian Prometheus packages
+#  - installs rsyslog (+ rsyslog-gnutls, openssl) for the log shipper's syslog tests, which run
+#    their own rsyslogd with their own configuration and ports: it is NOT started as a service
 #  - starts dockerd if it is not answering, and makes this engine a single-node swarm
+#  - makes / a shared mount, as systemd does (the exporter binds it with rslave propagation)
 #  - creates the unprivileged user swarmscope-es: Elasticsearch refuses to run as root, so the
 #    log shipper's integration tests start their Elasticsearch node as this user
 #  - builds the local base images tests need (no registry here): local/busybox:1 (tagged
@@ -19,10 +22,22 @@ command -v prometheus-node-exporter >/dev/null || need_pkgs+=(prometheus-node-ex
 command -v promtool >/dev/null || need_pkgs+=(prometheus)
 command -v amtool >/dev/null || need_pkgs+=(prometheus-alertmanager)
 command -v curl >/dev/null || need_pkgs+=(curl)
+command -v rsyslogd >/dev/null || need_pkgs+=(rsyslog)
+dpkg-query -W -f='${Status}' rsyslog-gnutls 2>/dev/null | grep -q 'install ok installed' || need_pkgs+=(rsyslog-gnutls)
+command -v openssl >/dev/null || need_pkgs+=(openssl)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
+  # Packages must not start their daemons (rsyslog would take over /dev/log and write
+  # /var/log/syslog): without a policy-rc.d, add one that refuses every start for the install.
+  own_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    own_policy=1
+  fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+  [ -z "$own_policy" ] || rm -f /usr/sbin/policy-rc.d
 fi
 # The Debian packages start nothing here (no systemd); make sure no stray exporter holds :9100.
 
@@ -39,6 +54,14 @@ if ! docker info >/dev/null 2>&1; then
   nohup dockerd >/var/log/dockerd.log 2>&1 &
   for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
   docker info >/dev/null 2>&1 || { log "dockerd did not come up"; tail -20 /var/log/dockerd.log >&2; exit 1; }
+fi
+
+# stack.yml binds the host's / into the exporter with rslave propagation, which Docker refuses
+# unless / is a shared or slave mount. systemd hosts have it shared; these machines boot without
+# systemd and leave it private: make it shared as systemd does.
+if [ "$(findmnt -no PROPAGATION / 2>/dev/null)" = private ]; then
+  log "making / a shared mount (as systemd does) for the exporter's rslave bind of /"
+  mount --make-rshared /
 fi
 
 state=$(docker info --format '{{.Swarm.LocalNodeState}}')

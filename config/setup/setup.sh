@@ -1,8 +1,8 @@
 #!/bin/sh
 # One-shot setup job for the logs half (runs as a Swarm service with restart on failure, so it is
 # retried until Elasticsearch and Kibana answer). Idempotent: every call overwrites.
-#  1. sets the kibana_system password, creates the swarmscope_writer and swarmscope_reader users
-#  2. installs the index template for the logs-swarmscope-* data streams
+#  1. installs the index template for the logs-swarmscope-* data streams
+#  2. sets the kibana_system password, creates the swarmscope_writer and swarmscope_reader users
 #  3. imports the Kibana data view and saved searches
 # Passwords come from Docker secrets; create-secrets.sh makes them alphanumeric, so they can be
 # put into JSON without escaping.
@@ -29,6 +29,10 @@ wait_for() { # NAME URL [curl args...]
 
 wait_for elasticsearch "$ES/_cluster/health?wait_for_status=yellow&timeout=5s" -u "elastic:$ELASTIC_PW"
 
+# The template first: the writer user below lets shippers write, and their first write must find
+# it (Elasticsearch refuses to auto-create logs-swarmscope-* without it, see stack.yml).
+es PUT /_index_template/swarmscope-logs /setup/index-template.json
+
 tmp=$(mktemp -d)
 printf '{"password":"%s"}' "$(secret kibana_system_password)" > "$tmp/kibana_system"
 es POST /_security/user/kibana_system/_password "$tmp/kibana_system"
@@ -48,8 +52,6 @@ es PUT /_security/role/swarmscope_reader "$tmp/reader_role"
 printf '{"password":"%s","roles":["swarmscope_reader"],"full_name":"swarmscope dashboards"}' \
   "$(secret es_reader_password)" > "$tmp/reader"
 es PUT /_security/user/swarmscope_reader "$tmp/reader"
-
-es PUT /_index_template/swarmscope-logs /setup/index-template.json
 
 wait_for kibana "$KIBANA/api/status" -u "elastic:$ELASTIC_PW"
 curl -fsS -u "elastic:$ELASTIC_PW" -H 'kbn-xsrf: swarmscope-setup' \

@@ -30,6 +30,8 @@ class StackFileTest {
       List.of("stack.yml"),
       List.of("stack.yml", "stack.metrics-only.yml"),
       List.of("stack.yml", "stack.logs-only.yml"),
+      // The single-node machine (README "Try it on one machine", StackDeployIT), also with a half.
+      List.of("stack.yml", "stack.single-node-test.yml"),
       List.of("stack.yml", "stack.metrics-only.yml", "stack.single-node-test.yml"));
 
   @Test

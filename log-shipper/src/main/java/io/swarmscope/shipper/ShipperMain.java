@@ -25,7 +25,16 @@ public final class ShipperMain {
     switch (config.command()) {
       case "help" -> System.out.println(ShipperConfig.usage());
       case "setup" -> System.exit(setup(config));
-      case "run" -> run(config);
+      case "run" -> {
+        try {
+          run(config);
+        } catch (Exception e) {
+          // Client threads (Docker, Elasticsearch) are not daemons: exit, so the orchestrator
+          // sees the failure and restarts the task.
+          log.error("the shipper cannot start: {}", e.toString(), e);
+          System.exit(1);
+        }
+      }
       default -> {
         System.err.println("unknown command '" + config.command() + "'\n" + ShipperConfig.usage());
         System.exit(2);
@@ -44,10 +53,15 @@ public final class ShipperMain {
     done.await();
   }
 
-  private static int setup(ShipperConfig config) throws Exception {
-    ElasticsearchClient client = Shipper.elasticsearch(config);
-    var report = new IndexSetup(client).run();
-    report.notes().forEach(n -> log.info("setup: {}", n));
-    return report.templateInstalled() ? 0 : 1;
+  /** Exit status 0 when the template is installed, 1 otherwise (a restart-on-failure job retries). */
+  private static int setup(ShipperConfig config) {
+    try (ElasticsearchClient client = Shipper.elasticsearch(config)) {
+      var report = new IndexSetup(client).run();
+      report.notes().forEach(n -> log.info("setup: {}", n));
+      return report.templateInstalled() ? 0 : 1;
+    } catch (Exception e) {
+      log.error("setup failed: {}", e.toString());
+      return 1;
+    }
   }
 }
