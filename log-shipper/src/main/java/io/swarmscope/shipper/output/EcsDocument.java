@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swarmscope.common.docker.ContainerIdentity;
 import io.swarmscope.shipper.docker.DockerTimestamps;
 import io.swarmscope.shipper.parse.ParsedMessage;
+import io.swarmscope.shipper.pipeline.DocumentIds;
 import io.swarmscope.shipper.pipeline.LineTag;
 import io.swarmscope.shipper.pipeline.LogRecord;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +20,8 @@ import java.util.Set;
  * {@code @timestamp} (Docker's, nanoseconds), {@code message}, {@code stream},
  * {@code log.{level,level_original,format}}, {@code host.name}, {@code service.name},
  * {@code container.{id,name,image.name}}, {@code swarm.{stack,service,service_id,task,task_id,
- * node,node_id}}, {@code tags}, {@code swarmscope.lines}, and the parsed fields under
+ * node,node_id}}, {@code tags}, {@code swarmscope.lines}, {@code event.id} (the document id),
+ * and the parsed fields under
  * {@code fields} (a flattened field: any JSON shape is stored without mapping conflicts).
  *
  * <p>The fallback shape, for a cluster whose mapping refuses the fields anyway, drops
@@ -92,11 +94,15 @@ public final class EcsDocument {
       g.writeObjectFieldStart("swarmscope");
       g.writeNumberField("lines", r.lines());
       g.writeEndObject();
+      // event.id: the document id, so a consumer of the JSON lines (Logstash) can write with it
+      // and replays stay duplicates, not copies.
+      g.writeObjectFieldStart("event");
+      g.writeStringField("id", DocumentIds.of(c.id(), r.first()));
       if (fallback) {
-        g.writeObjectFieldStart("event");
         g.writeStringField("original", r.text());
-        g.writeEndObject();
-      } else if (!p.fields().isEmpty()) {
+      }
+      g.writeEndObject();
+      if (!fallback && !p.fields().isEmpty()) {
         g.writeFieldName("fields");
         writeMap(g, p.fields());
       }

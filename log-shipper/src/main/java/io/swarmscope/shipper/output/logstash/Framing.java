@@ -49,6 +49,24 @@ public enum Framing {
     }
   }
 
+  /**
+   * Writes {@code event} encoded and framed into {@code out}. Newline framing encodes in place;
+   * octet counting needs the length first, so the message goes through {@code scratch}.
+   */
+  public void write(ByteBuf out, io.swarmscope.shipper.pipeline.LogEvent event, EventEncoder encoder,
+      ByteBuf scratch) {
+    if (this == NEWLINE) {
+      encoder.encodeTo(event, out);
+      out.writeByte('\n');
+    } else {
+      scratch.clear();
+      encoder.encodeTo(event, scratch);
+      writeDecimal(out, scratch.readableBytes());
+      out.writeByte(' ');
+      out.writeBytes(scratch, scratch.readerIndex(), scratch.readableBytes());
+    }
+  }
+
   /** The framed message as bytes (tests, small tools). */
   public byte[] frame(byte[] message) {
     ByteBuf b = io.netty.buffer.Unpooled.buffer(framedLength(message.length));
@@ -60,6 +78,13 @@ public enum Framing {
     } finally {
       b.release();
     }
+  }
+
+  private static void writeDecimal(ByteBuf out, int v) {
+    if (v >= 10) {
+      writeDecimal(out, v / 10);
+    }
+    out.writeByte('0' + v % 10);
   }
 
   private static int stringSize(int n) {

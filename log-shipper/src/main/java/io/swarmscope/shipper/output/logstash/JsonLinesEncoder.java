@@ -1,5 +1,6 @@
 package io.swarmscope.shipper.output.logstash;
 
+import io.netty.buffer.ByteBuf;
 import io.swarmscope.shipper.pipeline.LogEvent;
 
 /**
@@ -9,6 +10,11 @@ import io.swarmscope.shipper.pipeline.LogEvent;
  * {@code json_lines} codec reads; over UDP each datagram holds one document without it.
  */
 public final class JsonLinesEncoder implements EventEncoder {
+
+  @Override
+  public void encodeTo(LogEvent event, ByteBuf out) {
+    out.writeBytes(event.document());
+  }
 
   @Override
   public byte[] encode(LogEvent event) {

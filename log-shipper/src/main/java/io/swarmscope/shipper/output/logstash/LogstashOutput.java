@@ -30,7 +30,8 @@ import javax.net.ssl.SSLException;
  * {@code swarmscope_output_errors_total{output="logstash",reason=...}} with {@code connect},
  * {@code tls_handshake} (failed attempts), {@code connection_lost} (connections that broke),
  * {@code write_failed} (events whose write failed, sent again), {@code resent} (events sent again
- * after a break, possibly duplicates), {@code udp_send}, {@code resolve};
+ * after a break, possibly duplicates), {@code unconfirmed} (events written in the 10 s before a
+ * break that were not sent again: possibly lost), {@code udp_send}, {@code resolve};
  * {@code swarmscope_log_lines_tagged_total{tag="udp_truncated"}};
  * {@code swarmscope_log_lines_dropped_total{reason="udp_oversize"|"udp_send_failed"}}.
  */

@@ -1,10 +1,9 @@
 package io.swarmscope.shipper.output.logstash;
 
+import io.netty.buffer.ByteBuf;
 import io.swarmscope.shipper.output.EcsDocument;
 import io.swarmscope.shipper.pipeline.LogEvent;
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 
 /**
  * An event as a BSD syslog message (RFC 3164), for receivers that only read the old format:
@@ -22,14 +21,24 @@ import java.time.ZoneOffset;
  *   <li>MSG the line as written, UTF-8; with newline framing line feeds are escaped as
  *       {@code \n}.</li>
  * </ul>
+ *
+ * <p>Not thread-safe (reuses a buffer): one per sender.
  */
 public final class Rfc3164Encoder implements EventEncoder {
 
-  private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
-      "Sep", "Oct", "Nov", "Dec"};
+  private static final byte[][] MONTHS = new byte[12][];
+
+  static {
+    String[] names = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+        "Dec"};
+    for (int i = 0; i < 12; i++) {
+      MONTHS[i] = names[i].getBytes(StandardCharsets.US_ASCII);
+    }
+  }
 
   private final int facility;
   private final boolean escapeNewlines;
+  private final HeaderBuilder header = new HeaderBuilder();
 
   public Rfc3164Encoder(int facility, boolean escapeNewlines) {
     this.facility = facility;
@@ -37,34 +46,25 @@ public final class Rfc3164Encoder implements EventEncoder {
   }
 
   @Override
-  public byte[] encode(LogEvent e) {
-    String text = e.record().text();
-    StringBuilder sb = new StringBuilder(96 + text.length());
-    sb.append('<').append(SyslogFields.pri(facility, e.parsed().level())).append('>');
-    timestamp(sb, e.record().first().timestampNanos());
-    sb.append(' ').append(SyslogFields.printable(e.hostName(), 255));
-    sb.append(' ').append(SyslogFields.tag(EcsDocument.serviceName(e.container()), 32));
-    sb.append('[').append(SyslogFields.printable(e.container().shortId(), 128)).append("]: ");
-    if (escapeNewlines) {
-      SyslogFields.appendEscapingNewlines(sb, text);
-    } else {
-      sb.append(text);
-    }
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  public void encodeTo(LogEvent e, ByteBuf out) {
+    HeaderBuilder h = header.reset();
+    h.put('<').decimal(SyslogFields.pri(facility, e.parsed().level())).put('>');
+    timestamp(h, e.record().first().timestampNanos());
+    h.put(' ').printable(e.hostName(), 255);
+    h.put(' ').tag(EcsDocument.serviceName(e.container()), 32);
+    h.put('[').printable(e.container().shortId(), 128).put(']').put(':').put(' ');
+    h.writeTo(out);
+    out.writeBytes(SyslogFields.message(e.record().text(), escapeNewlines));
   }
 
   /** {@code Dec  1 18:49:35} in UTC. */
-  static void timestamp(StringBuilder sb, long epochNanos) {
-    LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), 0,
-        ZoneOffset.UTC);
-    sb.append(MONTHS[t.getMonthValue() - 1]).append(' ');
-    int day = t.getDayOfMonth();
-    sb.append(day < 10 ? ' ' : (char) ('0' + day / 10)).append((char) ('0' + day % 10));
-    sb.append(' ');
-    SyslogFields.twoDigits(sb, t.getHour());
-    sb.append(':');
-    SyslogFields.twoDigits(sb, t.getMinute());
-    sb.append(':');
-    SyslogFields.twoDigits(sb, t.getSecond());
+  static void timestamp(HeaderBuilder h, long epochNanos) {
+    long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
+    long date = SyslogFields.civil(Math.floorDiv(seconds, 86_400));
+    int secOfDay = (int) Math.floorMod(seconds, 86_400);
+    int day = (int) (date % 100);
+    h.put(MONTHS[(int) (date / 100 % 100) - 1]).put(' ')
+        .put(day < 10 ? ' ' : (char) ('0' + day / 10)).put((char) ('0' + day % 10)).put(' ')
+        .two(secOfDay / 3600).put(':').two(secOfDay / 60 % 60).put(':').two(secOfDay % 60);
   }
 }

@@ -1,11 +1,10 @@
 package io.swarmscope.shipper.output.logstash;
 
+import io.netty.buffer.ByteBuf;
 import io.swarmscope.common.docker.ContainerIdentity;
 import io.swarmscope.shipper.output.EcsDocument;
 import io.swarmscope.shipper.pipeline.LogEvent;
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 
 /**
  * An event as an RFC 5424 syslog message:
@@ -30,16 +29,20 @@ import java.time.ZoneOffset;
  *       lines joined with '\n'), UTF-8, without a BOM unless asked ({@code bom}); with newline
  *       framing each '\n' becomes the two characters {@code \n} (and '\r' {@code \r}).</li>
  * </ul>
+ *
+ * <p>Not thread-safe (reuses a buffer): one per sender.
  */
 public final class Rfc5424Encoder implements EventEncoder {
 
   /** The SD-ID of the event's Swarm identity. */
   public static final String SD_ID = "swarm@32473";
+  private static final byte[] SD_OPEN = (" [" + SD_ID).getBytes(StandardCharsets.US_ASCII);
   private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
   private final int facility;
   private final boolean escapeNewlines;
   private final boolean bom;
+  private final HeaderBuilder header = new HeaderBuilder();
 
   /**
    * @param facility the syslog facility (0-23)
@@ -53,90 +56,55 @@ public final class Rfc5424Encoder implements EventEncoder {
   }
 
   @Override
-  public byte[] encode(LogEvent e) {
+  public void encodeTo(LogEvent e, ByteBuf out) {
     ContainerIdentity c = e.container();
-    StringBuilder sb = new StringBuilder(256 + e.record().text().length());
-    sb.append('<').append(SyslogFields.pri(facility, e.parsed().level())).append(">1 ");
-    timestamp(sb, e.record().first().timestampNanos());
-    sb.append(' ').append(SyslogFields.printable(e.hostName(), 255));
-    sb.append(' ').append(SyslogFields.printable(EcsDocument.serviceName(c), 48));
-    sb.append(' ').append(SyslogFields.printable(c.shortId(), 128));
-    sb.append(' ').append(SyslogFields.printable(e.record().stream().wireName(), 32));
-    sb.append(" [").append(SD_ID);
-    param(sb, "stack", c.stack());
-    param(sb, "service", c.serviceName());
-    param(sb, "task", c.taskName());
-    param(sb, "node_id", c.nodeId());
-    param(sb, "container", c.name());
-    param(sb, "image", c.image());
-    param(sb, "level", e.parsed().level().wireName());
-    sb.append(']');
+    HeaderBuilder h = header.reset();
+    h.put('<').decimal(SyslogFields.pri(facility, e.parsed().level())).put('>').put('1').put(' ');
+    timestamp(h, e.record().first().timestampNanos());
+    h.put(' ').printable(e.hostName(), 255);
+    h.put(' ').printable(EcsDocument.serviceName(c), 48);
+    h.put(' ').printable(c.shortId(), 128);
+    h.put(' ').printable(e.record().stream().wireName(), 32);
+    h.put(SD_OPEN);
+    param(h, "stack", c.stack());
+    param(h, "service", c.serviceName());
+    param(h, "task", c.taskName());
+    param(h, "node_id", c.nodeId());
+    param(h, "container", c.name());
+    param(h, "image", c.image());
+    param(h, "level", e.parsed().level().wireName());
+    h.put(']');
     String text = e.record().text();
-    if (text.isEmpty() && !bom) {
-      return sb.toString().getBytes(StandardCharsets.UTF_8);
+    if (!text.isEmpty() || bom) {
+      h.put(' ');
+      if (bom) {
+        h.put(BOM);
+      }
     }
-    sb.append(' ');
-    byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] msg;
-    if (escapeNewlines && (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0)) {
-      StringBuilder m = new StringBuilder(text.length() + 16);
-      SyslogFields.appendEscapingNewlines(m, text);
-      msg = m.toString().getBytes(StandardCharsets.UTF_8);
-    } else {
-      msg = text.getBytes(StandardCharsets.UTF_8);
+    h.writeTo(out);
+    if (!text.isEmpty()) {
+      out.writeBytes(SyslogFields.message(text, escapeNewlines));
     }
-    int b = bom ? BOM.length : 0;
-    byte[] out = new byte[head.length + b + msg.length];
-    System.arraycopy(head, 0, out, 0, head.length);
-    if (bom) {
-      System.arraycopy(BOM, 0, out, head.length, b);
-    }
-    System.arraycopy(msg, 0, out, head.length + b, msg.length);
-    return out;
   }
 
-  /** {@code 2026-12-01T18:49:35.105189Z}: UTC, six fraction digits. */
-  static void timestamp(StringBuilder sb, long epochNanos) {
+  /** {@code 2026-12-01T18:49:35.105189Z}: UTC, six fraction digits (cut, not rounded). */
+  static void timestamp(HeaderBuilder h, long epochNanos) {
     long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
     int micros = (int) (Math.floorMod(epochNanos, 1_000_000_000L) / 1000);
-    LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
-    int year = t.getYear();
-    sb.append((char) ('0' + year / 1000 % 10)).append((char) ('0' + year / 100 % 10));
-    SyslogFields.twoDigits(sb, year % 100);
-    sb.append('-');
-    SyslogFields.twoDigits(sb, t.getMonthValue());
-    sb.append('-');
-    SyslogFields.twoDigits(sb, t.getDayOfMonth());
-    sb.append('T');
-    SyslogFields.twoDigits(sb, t.getHour());
-    sb.append(':');
-    SyslogFields.twoDigits(sb, t.getMinute());
-    sb.append(':');
-    SyslogFields.twoDigits(sb, t.getSecond());
-    sb.append('.');
-    String m = Integer.toString(micros);
-    for (int i = m.length(); i < 6; i++) {
-      sb.append('0');
-    }
-    sb.append(m).append('Z');
+    long date = SyslogFields.civil(Math.floorDiv(seconds, 86_400));
+    int secOfDay = (int) Math.floorMod(seconds, 86_400);
+    int year = (int) (date / 10_000);
+    h.two(year / 100 % 100).two(year % 100).put('-').two((int) (date / 100 % 100)).put('-')
+        .two((int) (date % 100)).put('T').two(secOfDay / 3600).put(':').two(secOfDay / 60 % 60)
+        .put(':').two(secOfDay % 60).put('.').two(micros / 10_000).two(micros / 100 % 100)
+        .two(micros % 100).put('Z');
   }
 
   /** {@code SP name="value"} with the value escaped, or nothing when the value is empty. */
-  private static void param(StringBuilder sb, String name, String value) {
+  private static void param(HeaderBuilder h, String name, String value) {
     if (value == null || value.isEmpty()) {
       return;
     }
-    sb.append(' ').append(name).append("=\"");
-    for (int i = 0; i < value.length(); i++) {
-      char ch = value.charAt(i);
-      if (ch == '"' || ch == '\\' || ch == ']') {
-        sb.append('\\').append(ch);
-      } else if (ch < 0x20 || ch == 0x7F) {
-        sb.append(' ');
-      } else {
-        sb.append(ch);
-      }
-    }
-    sb.append('"');
+    h.put(' ').ascii(name).put('=').put('"').paramValue(value).put('"');
   }
 }

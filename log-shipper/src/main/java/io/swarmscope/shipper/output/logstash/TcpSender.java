@@ -2,6 +2,7 @@ package io.swarmscope.shipper.output.logstash;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -35,12 +36,17 @@ import org.slf4j.LoggerFactory;
  *       were handed to the kernel. If the connection breaks, the events whose writes failed are
  *       sent again on the next connection, in order.</li>
  *   <li>Bytes the kernel took may still be lost when the peer goes away (in our send buffer, on
- *       the wire, in the peer's receive buffer). So the last {@code resendBytes} of events written
- *       in the 10 s before a break are sent again first on the next connection (they may arrive
- *       twice; counted as {@code swarmscope_output_errors_total{reason="resent"}}).</li>
+ *       the wire, in the peer's receive buffer, in the peer's memory). So the last
+ *       {@code resendBytes} of events written in the 10 s before a break are sent again first on
+ *       the next connection (they may arrive twice; counted in
+ *       {@code swarmscope_output_errors_total{reason="resent"}}); the events written in those 10 s
+ *       that did not fit are counted as {@code reason="unconfirmed"}: what a break may have lost.</li>
  *   <li>Connecting (and the TLS handshake) is retried with backoff, 0.5 s doubling to 30 s, for as
- *       long as it takes; a connection the peer drops before anything was written counts as a
- *       failed attempt, so a peer that accepts and closes at once is not hammered.</li>
+ *       long as it takes. A new connection is first left to settle (twice the time connecting
+ *       took, 20 ms to 2 s): a peer that refuses after accepting (a TLS 1.3 server that wants a
+ *       client certificate decides after the client's handshake is done) is then a failed
+ *       attempt, before anything is acknowledged. A connection that breaks within 5 s counts as a
+ *       failed attempt for the backoff too.</li>
  * </ul>
  *
  * <p>Used by the output's worker thread only.
@@ -50,6 +56,8 @@ final class TcpSender implements Sender {
   private static final Logger log = LoggerFactory.getLogger(TcpSender.class);
   static final int CHUNK_BYTES = 64 * 1024;
   static final long RESEND_MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(10);
+  /** A connection that breaks sooner than this after it was made counts as a failed attempt. */
+  static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long MAX_BACKOFF_MS = 30_000;
 
   private final LogstashSettings settings;
@@ -57,23 +65,30 @@ final class TcpSender implements Sender {
   private final Framing framing;
   private final SslContext ssl;
   private final Bootstrap bootstrap;
+  /** Where an octet-counted message is encoded before its length is known (reused). */
+  private final ByteBuf scratch = Unpooled.buffer(4096);
   private final CounterDataPoint shipped;
   private final CounterDataPoint connectErrors;
   private final CounterDataPoint handshakeErrors;
   private final CounterDataPoint lostConnections;
   private final CounterDataPoint writeFailed;
   private final CounterDataPoint resent;
+  private final CounterDataPoint unconfirmed;
 
   private Channel channel;
   private ChannelGate gate;
   private final ArrayDeque<Sent> window = new ArrayDeque<>();
   private long windowBytes;
+  /** {write time, events} of the chunks written on this connection in the last 10 s. */
+  private final ArrayDeque<long[]> recent = new ArrayDeque<>();
   private List<LogEvent> replay = List.of();
   private Throwable lastWriteFailure;
   private long backoffMs = 500;
   private boolean pause;
   private boolean failing;
-  private long writtenOnConnection;
+  private long connectedAt;
+  /** When the sender began waiting for a channel that would not take more (0: not waiting). */
+  private long stalledSince;
   private long connections;
 
   /** An event written on the current connection: kept to be re-sent if it breaks. */
@@ -104,6 +119,7 @@ final class TcpSender implements Sender {
     this.lostConnections = metrics.outputErrors.labelValues(node, output, "connection_lost");
     this.writeFailed = metrics.outputErrors.labelValues(node, output, "write_failed");
     this.resent = metrics.outputErrors.labelValues(node, output, "resent");
+    this.unconfirmed = metrics.outputErrors.labelValues(node, output, "unconfirmed");
     this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMillis())
         .option(ChannelOption.SO_KEEPALIVE, true)
@@ -168,7 +184,7 @@ final class TcpSender implements Sender {
         Channel ch = connectOnce();
         channel = ch;
         gate = ch.pipeline().get(ChannelGate.class);
-        writtenOnConnection = 0;
+        connectedAt = System.nanoTime();
         pause = false;
         connections++;
         if (failing) {
@@ -199,6 +215,7 @@ final class TcpSender implements Sender {
   }
 
   private Channel connectOnce() throws ConnectFailure, InterruptedException {
+    long t0 = System.nanoTime();
     ChannelFuture f = bootstrap.connect(settings.host(), settings.port());
     try {
       f.await();
@@ -226,6 +243,24 @@ final class TcpSender implements Sender {
         throw new ConnectFailure("tls_handshake", rootCause(hs.cause()));
       }
     }
+    // Settle: a peer that refuses us after accepting (TLS 1.3 servers check the client
+    // certificate after the client's handshake is done; a proxy without a backend closes at
+    // once) does so within a round trip. Writing before that would acknowledge events the peer
+    // never reads; so wait twice the time connecting took (20 ms to 2 s) and look again.
+    long settle = Math.clamp(2 * (System.nanoTime() - t0), TimeUnit.MILLISECONDS.toNanos(20),
+        TimeUnit.SECONDS.toNanos(2));
+    ChannelGate g = ch.pipeline().get(ChannelGate.class);
+    try {
+      ch.closeFuture().await(TimeUnit.NANOSECONDS.toMillis(settle));
+    } catch (InterruptedException e) {
+      ch.close();
+      throw e;
+    }
+    if (!ch.isActive()) {
+      Throwable why = g == null ? null : g.failure();
+      throw new ConnectFailure(tls != null ? "tls_handshake" : "connect",
+          why != null ? rootCause(why) : new java.io.IOException("closed by the peer right after connecting"));
+    }
     return ch;
   }
 
@@ -243,12 +278,11 @@ final class TcpSender implements Sender {
     int end = from;
     try {
       while (end < n && ch.isActive()) {
-        byte[] msg = encoder.encode(events.get(end));
         if (chunk == null) {
-          chunk = ch.alloc().ioBuffer(Math.max(CHUNK_BYTES, framing.framedLength(msg.length)));
+          chunk = ch.alloc().ioBuffer(CHUNK_BYTES + CHUNK_BYTES / 4);
         }
         int before = chunk.writerIndex();
-        framing.write(chunk, msg);
+        framing.write(chunk, events.get(end), encoder, scratch);
         sizes[end] = chunk.writerIndex() - before;
         end++;
         if (chunk.readableBytes() >= CHUNK_BYTES) {
@@ -258,7 +292,11 @@ final class TcpSender implements Sender {
           start = end;
           if (!ch.isWritable()) {
             ch.flush();
+            stalledSince = System.nanoTime();
             gate.awaitWritable(ch);
+            if (ch.isActive()) {
+              stalledSince = 0;
+            }
           }
         }
       }
@@ -275,12 +313,27 @@ final class TcpSender implements Sender {
     }
     int ok = from;
     for (Pending p : pending) {
-      p.future().await();
+      if (!p.future().isDone()) {
+        if (stalledSince == 0) {
+          stalledSince = System.nanoTime();
+        }
+        p.future().await();
+      }
       if (!p.future().isSuccess()) {
         lastWriteFailure = p.future().cause();
         break;
       }
+      if (ch.isActive()) {
+        stalledSince = 0;
+      }
       long now = System.nanoTime();
+      recent.addLast(new long[] {now, p.end() - p.start()});
+      // Trimmed against the start of a stall, if there is one: what was written before it may
+      // still sit in the kernel buffers, however long the stall lasted.
+      long ref = stalledSince != 0 ? stalledSince : now;
+      while (ref - recent.peekFirst()[0] > RESEND_MAX_AGE_NANOS) {
+        recent.pollFirst();
+      }
       for (int j = p.start(); j < p.end(); j++) {
         LogEvent e = events.get(j);
         remember(e, sizes[j], now);
@@ -289,8 +342,6 @@ final class TcpSender implements Sender {
           done.accept(e);
         }
       }
-      writtenOnConnection += p.end() - p.start();
-      backoffMs = 500;
       ok = p.end();
     }
     return ok;
@@ -310,31 +361,48 @@ final class TcpSender implements Sender {
   /** The connection broke: close it, and line up what it may have lost for the next one. */
   private void lost() {
     Channel ch = channel;
-    Throwable why = lastWriteFailure != null ? lastWriteFailure : gate == null ? null : gate.failure();
+    Throwable why = gate != null && gate.failure() != null ? gate.failure() : lastWriteFailure;
     channel = null;
     lastWriteFailure = null;
     if (ch != null) {
       ch.close();
     }
-    long now = System.nanoTime();
+    // What the kernel buffers may still hold is what was written in the 10 s before the peer
+    // stopped taking bytes: the break itself, or the start of a stall that ended in the break.
+    long now = stalledSince != 0 ? stalledSince : System.nanoTime();
+    stalledSince = 0;
     List<LogEvent> again = new ArrayList<>(window.size() + replay.size());
     for (Sent s : window) {
       if (now - s.nanos() <= RESEND_MAX_AGE_NANOS) {
         again.add(s.event());
       }
     }
+    long written = 0;
+    for (long[] r : recent) {
+      if (now - r[0] <= RESEND_MAX_AGE_NANOS) {
+        written += r[1];
+      }
+    }
+    recent.clear();
+    int fromWindow = again.size();
+    long atRisk = Math.max(0, written - fromWindow);
+    unconfirmed.inc(atRisk);
     again.addAll(replay);
     replay = again;
     window.clear();
     windowBytes = 0;
     lostConnections.inc();
-    if (writtenOnConnection == 0) {
-      pause = true;
+    if (System.nanoTime() - connectedAt < STABLE_NANOS) {
+      pause = true; // accepted, then dropped at once: back off as for a failed attempt
+    } else {
+      backoffMs = 500;
     }
     log.warn("connection to logstash at {} lost ({}); reconnecting, then sending again the {} "
-        + "events written in its last 10 s / {} bytes (they may arrive twice)", settings.address(),
-        why == null ? "closed by the peer" : rootCause(why).toString(), again.size(),
-        settings.resendBytes());
+        + "events written in its last 10 s / {} bytes (they may arrive twice); {} more events "
+        + "written in those 10 s did not fit and may be lost (swarmscope_output_errors_total"
+        + "{reason=\"unconfirmed\"})", settings.address(),
+        why == null ? "closed by the peer" : rootCause(why).toString(), fromWindow,
+        settings.resendBytes(), atRisk);
   }
 
   private static Throwable rootCause(Throwable t) {
@@ -347,6 +415,7 @@ final class TcpSender implements Sender {
 
   @Override
   public void close() {
+    scratch.release();
     Channel ch = channel;
     channel = null;
     if (ch != null) {

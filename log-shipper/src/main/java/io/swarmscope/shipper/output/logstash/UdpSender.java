@@ -108,7 +108,7 @@ final class UdpSender implements Sender {
     metrics.dropped.labelValues(e.container().stack(), EcsDocument.serviceName(e.container()), node,
         reason).inc();
     log.warn("event {} of container {} not sent to {} over UDP: {}; counted in "
-        + "swarmscope_log_lines_dropped_total{{reason=\"{}\"}}", e.id(), e.container().name(),
+        + "swarmscope_log_lines_dropped_total{reason=\"{}\"}", e.id(), e.container().name(),
         settings.address(), why, reason);
   }
 
