@@ -9,20 +9,31 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Prometheus rules: promtool accepts them and their unit tests pass; every alert carries what
  * an on-call engineer needs (for, severity, summary, description with labels, a runbook that
- * exists); and every alert has a promtool test where it fires and one where it stays silent.
+ * exists, a dashboard_url into a Grafana dashboard of dashboards/); and every alert has a promtool
+ * test where it fires and one where it stays silent.
  */
 class AlertRulesTest {
 
   private static final String RULES = "alerts/swarmscope.rules.yml";
+
+  /** Grafana's base URL in annotations: Prometheus' external label, see config/prometheus/prometheus.yml. */
+  private static final String GRAFANA_BASE = "{{ $externalLabels.grafana_url }}";
+
+  private static final Pattern DASHBOARD_URL =
+      Pattern.compile(Pattern.quote(GRAFANA_BASE) + "/d/([A-Za-z0-9_-]+)(?:/[A-Za-z0-9_-]+)?(?:\\?(.*))?");
 
   @Test
   void promtoolAcceptsTheRules() {
@@ -81,6 +92,48 @@ class AlertRulesTest {
       }
       if (!text.contains(name)) {
         problems.add(name + ": runbook does not name the alert");
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  @Test
+  void everyAlertLinksToAnExistingDashboard() {
+    // uid -> the dashboard's template variable names
+    Map<String, Set<String>> dashboards = new HashMap<>();
+    for (Path file : Bundle.list("dashboards", ".json")) {
+      JsonNode d = Bundle.json(file);
+      Set<String> vars = new HashSet<>();
+      d.path("templating").path("list").forEach(v -> vars.add(v.path("name").asText()));
+      dashboards.put(d.path("uid").asText(), vars);
+    }
+    assertFalse(dashboards.isEmpty(), "no dashboards under dashboards/");
+    List<String> problems = new ArrayList<>();
+    for (JsonNode rule : Bundle.alertRules()) {
+      String name = rule.get("alert").asText();
+      String url = rule.path("annotations").path("dashboard_url").asText("");
+      if (url.isBlank()) {
+        problems.add(name + ": no dashboard_url annotation");
+        continue;
+      }
+      Matcher m = DASHBOARD_URL.matcher(url);
+      if (!m.matches()) {
+        problems.add(name + ": dashboard_url is not " + GRAFANA_BASE + "/d/<uid>/...: " + url);
+        continue;
+      }
+      Set<String> vars = dashboards.get(m.group(1));
+      if (vars == null) {
+        problems.add(name + ": dashboard_url links to uid '" + m.group(1) + "', not a dashboard in dashboards/ " + dashboards.keySet());
+        continue;
+      }
+      if (m.group(2) == null) {
+        continue;
+      }
+      for (String param : m.group(2).split("&")) {
+        String key = param.split("=", 2)[0];
+        if (key.startsWith("var-") && !vars.contains(key.substring(4))) {
+          problems.add(name + ": dashboard " + m.group(1) + " has no variable '" + key.substring(4) + "'");
+        }
       }
     }
     assertEquals(List.of(), problems);
