@@ -124,8 +124,8 @@ class StackDeployIT {
       if (line.startsWith("docker stack deploy ")) {
         deployStart = t;
       }
-      Exec e = sh(line, env, 1200);
-      assertEquals(0, e.code(), () -> "README command failed: " + line + "\n" + e.output());
+      Tools.Exec e = sh(line, env, 1200);
+      assertEquals(0, e.exitCode(), () -> "README command failed: " + line + "\n" + e.output());
       figures.put("README: " + abbreviate(line), seconds(t, Instant.now()));
     }
 
@@ -459,12 +459,12 @@ class StackDeployIT {
 
   private void requireSwarm() {
     Tools.require("docker");
-    Exec info = run(List.of("docker", "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}"), Map.of(), 30);
+    Tools.Exec info = run(List.of("docker", "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}"), Map.of(), 30);
     String message = "no active swarm manager (scripts/setup-host.sh makes one): " + info.output();
     if (Tools.inCi()) {
-      assertTrue(info.code() == 0 && info.output().strip().equals("active true"), message);
+      assertTrue(info.exitCode() == 0 && info.output().strip().equals("active true"), message);
     } else {
-      assumeTrue(info.code() == 0 && info.output().strip().equals("active true"), message);
+      assumeTrue(info.exitCode() == 0 && info.output().strip().equals("active true"), message);
     }
   }
 
@@ -637,42 +637,20 @@ class StackDeployIT {
 
   // ---------------------------------------------------------------- processes and waiting
 
-  record Exec(int code, String output) {}
 
-  private static Exec sh(String command, Map<String, String> env, int timeoutSeconds) {
+  private static Tools.Exec sh(String command, Map<String, String> env, int timeoutSeconds) {
     return run(List.of("bash", "-euo", "pipefail", "-c", command), env, timeoutSeconds);
   }
 
-  private static Exec run(List<String> command, Map<String, String> env, int timeoutSeconds) {
-    try {
-      Path out = Files.createTempFile("stack-it", ".log");
-      try {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(Bundle.root().toFile())
-            .redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly();
-          return new Exec(-1, "timed out after " + timeoutSeconds + " s: " + command + "\n" + Files.readString(out));
-        }
-        return new Exec(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-      } finally {
-        Files.deleteIfExists(out);
-      }
-    } catch (IOException e) {
-      return new Exec(-1, e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Exec(-1, "interrupted");
-    }
+  private static Tools.Exec run(List<String> command, Map<String, String> env, int timeoutSeconds) {
+    return Tools.run(command, env, timeoutSeconds);
   }
 
   private static String docker(int timeoutSeconds, String... args) {
     List<String> command = new ArrayList<>(List.of("docker"));
     command.addAll(List.of(args));
-    Exec e = run(command, Map.of(), timeoutSeconds);
-    assertEquals(0, e.code(), () -> String.join(" ", command) + " failed:\n" + e.output());
+    Tools.Exec e = run(command, Map.of(), timeoutSeconds);
+    assertEquals(0, e.exitCode(), () -> String.join(" ", command) + " failed:\n" + e.output());
     return e.output();
   }
 

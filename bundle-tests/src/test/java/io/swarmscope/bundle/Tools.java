@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,14 +41,23 @@ final class Tools {
   record Exec(int exitCode, String output) {}
 
   static Exec run(List<String> command, int timeoutSeconds) {
+    return run(command, Map.of(), timeoutSeconds);
+  }
+
+  /** Runs to completion in the repository root with {@code env} added; stderr into stdout. */
+  static Exec run(List<String> command, Map<String, String> env, int timeoutSeconds) {
     try {
       Path out = Files.createTempFile("bundle-exec", ".log");
       try {
-        Process p = new ProcessBuilder(command).directory(Bundle.root().toFile())
-            .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(command).directory(Bundle.root().toFile())
+            .redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+          p.descendants().forEach(ProcessHandle::destroyForcibly);
           p.destroyForcibly();
-          return new Exec(-1, "timed out after " + timeoutSeconds + " s: " + command);
+          return new Exec(-1, "timed out after " + timeoutSeconds + " s: " + command + "\n"
+              + Files.readString(out));
         }
         return new Exec(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
       } finally {
