@@ -1,13 +1,16 @@
 package io.swarmscope.shipper.elasticsearch;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch.core.BulkRequest;
-import co.elastic.clients.elasticsearch.core.BulkResponse;
-import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
-import co.elastic.clients.transport.TransportException;
-import co.elastic.clients.util.BinaryData;
-import co.elastic.clients.util.ContentType;
-import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.transport.rest5_client.Rest5ClientTransport;
+import co.elastic.clients.transport.rest5_client.low_level.Request;
+import co.elastic.clients.transport.rest5_client.low_level.Response;
+import co.elastic.clients.transport.rest5_client.low_level.ResponseException;
+import co.elastic.clients.transport.rest5_client.low_level.Rest5Client;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import io.swarmscope.shipper.metrics.ShipperMetrics;
 import io.swarmscope.shipper.output.AckListener;
 import io.swarmscope.shipper.output.EcsDocument;
@@ -35,7 +38,10 @@ public final class ElasticsearchOutput extends QueuedOutput {
   private static final Logger log = LoggerFactory.getLogger(ElasticsearchOutput.class);
   private static final long MAX_BACKOFF_MS = 30_000;
 
-  private final ElasticsearchClient client;
+  private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
+
+  private final Rest5Client rest;
+  private final Body body = new Body();
   private final String dataStream;
   private final ShipperMetrics metrics;
   private final String node;
@@ -45,7 +51,9 @@ public final class ElasticsearchOutput extends QueuedOutput {
   public ElasticsearchOutput(ElasticsearchClient client, String dataStream, long queueBytes,
       BatchPolicy batching, AckListener acks, ShipperMetrics metrics, String node) {
     super("elasticsearch", queueBytes, batching, acks);
-    this.client = client;
+    // The client's own low-level transport, for one pre-serialised NDJSON body with a length:
+    // the typed BulkRequest streams every document as chunks of its own (four writes per line).
+    this.rest = ((Rest5ClientTransport) client._transport()).restClient();
     this.dataStream = dataStream;
     this.metrics = metrics;
     this.node = node;
@@ -71,15 +79,11 @@ public final class ElasticsearchOutput extends QueuedOutput {
     }
     long backoff = 500;
     while (!pending.isEmpty()) {
-      BulkResponse response;
+      List<BulkItemResult> results;
       try {
-        response = client.bulk(request(pending));
-      } catch (ElasticsearchException e) {
-        requestFailed("http_" + e.status(), e.getMessage(), backoff);
-        backoff = sleep(backoff);
-        continue;
-      } catch (TransportException e) {
-        requestFailed(e.statusCode() > 0 ? "http_" + e.statusCode() : "transport", e.getMessage(), backoff);
+        results = post(pending);
+      } catch (ResponseException e) {
+        requestFailed("http_" + e.getResponse().getStatusCode(), e.getMessage(), backoff);
         backoff = sleep(backoff);
         continue;
       } catch (IOException | RuntimeException e) {
@@ -91,7 +95,7 @@ public final class ElasticsearchOutput extends QueuedOutput {
         failing = false;
         log.info("Elasticsearch accepts bulk requests again");
       }
-      pending = settle(pending, response);
+      pending = settle(pending, results);
       if (!pending.isEmpty()) {
         backoff = sleep(backoff);
       }
@@ -101,27 +105,49 @@ public final class ElasticsearchOutput extends QueuedOutput {
     }
   }
 
-  private BulkRequest request(List<Item> items) {
-    BulkRequest.Builder b = new BulkRequest.Builder();
+  /** One {@code _bulk} request of {@code create} operations with the items' ids; its items. */
+  private List<BulkItemResult> post(List<Item> items) throws IOException {
+    body.reset();
     for (Item item : items) {
-      BinaryData doc = BinaryData.of(item.document, ContentType.APPLICATION_JSON);
-      b.operations(op -> op.create(c -> c.index(dataStream).id(item.event.id()).document(doc)));
+      body.write(CREATE_PREFIX);
+      body.write(item.event.id().getBytes(StandardCharsets.US_ASCII));
+      body.write(CREATE_SUFFIX);
+      body.write(item.document);
+      body.write('\n');
     }
-    return b.build();
+    Request request = new Request("POST", "/" + dataStream + "/_bulk");
+    request.setEntity(new ByteArrayEntity(body.buffer(), 0, body.size(), NDJSON));
+    Response response = rest.performRequest(request);
+    try (InputStream in = response.getEntity().getContent()) {
+      return BulkResponseReader.items(in);
+    }
+  }
+
+  private static final byte[] CREATE_PREFIX = "{\"create\":{\"_id\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CREATE_SUFFIX = "\"}}\n".getBytes(StandardCharsets.US_ASCII);
+
+  /** The request body, reused between batches (no copy of a 5 MB array per request). */
+  private static final class Body extends ByteArrayOutputStream {
+    Body() {
+      super(1 << 20);
+    }
+
+    byte[] buffer() {
+      return buf;
+    }
   }
 
   /** Settles the items the response settled; returns those to send again. */
-  private List<Item> settle(List<Item> items, BulkResponse response) {
+  private List<Item> settle(List<Item> items, List<BulkItemResult> results) {
     List<Item> again = new ArrayList<>();
-    List<BulkResponseItem> results = response.items();
     for (int i = 0; i < items.size(); i++) {
       Item item = items.get(i);
-      BulkResponseItem r = i < results.size() ? results.get(i) : null;
+      BulkItemResult r = i < results.size() ? results.get(i) : null;
       if (r == null) {
         again.add(item);
         continue;
       }
-      String type = r.error() == null ? null : r.error().type();
+      String type = r.errorType();
       switch (BulkOutcome.of(r.status(), type, item.fallback)) {
         case STORED -> metrics.shipped.labelValues(node, name()).inc();
         case DUPLICATE -> metrics.duplicates.labelValues(node, name()).inc();
@@ -136,7 +162,7 @@ public final class ElasticsearchOutput extends QueuedOutput {
           item.fallback = true;
           log.warn("document {} of container {} clashes with the index mapping ({}: {}); stored "
               + "again with its fields as text in event.original", e.id(), e.container().name(),
-              type, r.error().reason());
+              type, r.errorReason());
           again.add(item);
         }
         case REJECTED -> {
@@ -147,7 +173,7 @@ public final class ElasticsearchOutput extends QueuedOutput {
               node, reason).inc();
           log.error("Elasticsearch refused document {} of container {} for good ({} {}: {}); it is "
               + "counted in swarmscope_log_lines_dropped_total{{reason=\"{}\"}}", e.id(),
-              e.container().name(), r.status(), type, r.error() == null ? "" : r.error().reason(), reason);
+              e.container().name(), r.status(), type, r.errorReason(), reason);
         }
       }
     }

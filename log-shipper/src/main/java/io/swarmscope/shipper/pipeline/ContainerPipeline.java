@@ -300,18 +300,21 @@ public final class ContainerPipeline implements RawLineSink {
       if (detached.contains(name) || !r.last().isAfter(sentUpTo.get(name))) {
         continue;
       }
+      // Pending before it is queued: an output may acknowledge it before send() returns.
+      track.sent(name, r.first().timestampNanos());
       try {
         if (outputs.size() == 1) {
           o.send(e);  // nothing else to hold back: wait as long as the output needs
         } else if (!o.offer(e, blockNanos)) {
+          track.unsent(name);
           detach(o);
           continue;
         }
       } catch (InterruptedException ex) {
+        track.unsent(name);
         interrupted = ex;
         return;
       }
-      track.sent(name, r.first().timestampNanos());
       sentUpTo.put(name, r.last());
     }
   }

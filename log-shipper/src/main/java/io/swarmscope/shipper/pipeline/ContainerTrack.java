@@ -82,6 +82,14 @@ public final class ContainerTrack {
     pending.computeIfAbsent(output, k -> new PendingTimestamps()).add(timestampNanos);
   }
 
+  /** The event last {@link #sent} to the output was not queued (the output is detached). */
+  public void unsent(String output) {
+    PendingTimestamps p = pending.get(output);
+    if (p != null) {
+      p.removeNewest();
+    }
+  }
+
   public void acked(String output) {
     PendingTimestamps p = pending.get(output);
     if (p != null) {

@@ -35,6 +35,13 @@ final class PendingTimestamps {
     }
   }
 
+  /** Takes back the newest entry (its event was not queued after all). */
+  synchronized void removeNewest() {
+    if (size > 0) {
+      size--;
+    }
+  }
+
   /** The oldest pending timestamp, or {@code Long.MAX_VALUE} when nothing is pending. */
   synchronized long oldest() {
     return size == 0 ? Long.MAX_VALUE : ring[head];

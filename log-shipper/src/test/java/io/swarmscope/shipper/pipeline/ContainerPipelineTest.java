@@ -27,7 +27,7 @@ class ContainerPipelineTest {
       Duration.ofMillis(500), 500, 512 * 1024, Duration.ofMillis(1));
 
   /** An output that records what it is sent and can be made to refuse (a full queue). */
-  static final class Recording implements Output {
+  static class Recording implements Output {
     final String name;
     final List<LogEvent> got = new ArrayList<>();
     boolean full;
@@ -82,6 +82,25 @@ class ContainerPipelineTest {
     assertEquals(ID + "-100-1", out.got.get(1).id());
     assertEquals(ID + "-200-0", out.got.get(2).id());
     assertEquals(new LogPosition(100, 1), out.got.get(1).record().last());
+  }
+
+  @Test
+  void lagDrainsWhenTheOutputAcknowledgesBeforeSendReturns() throws Exception {
+    ContainerTrack[] track = new ContainerTrack[1];
+    Recording out = new Recording("null") {
+      @Override public void send(LogEvent e) {
+        super.send(e);
+        track[0].acked("null");  // as the null and stdout outputs may, from their own thread
+      }
+    };
+    ContainerPipeline p = pipeline(List.of(out), Map.of());
+    track[0] = p.track();
+    p.beginStream();
+    feed(p, 100, "a", "b", "c");
+    p.endOfLog();
+    assertEquals(3, out.got.size());
+    assertEquals(0, p.track().pendingEvents());
+    assertEquals(0.0, p.track().lagSeconds(1_000_000_000_000L));
   }
 
   @Test
