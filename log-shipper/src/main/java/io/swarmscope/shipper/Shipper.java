@@ -170,7 +170,7 @@ public final class Shipper implements AutoCloseable {
             new BatchPolicy(config.integer("ELASTICSEARCH_BATCH_EVENTS", 5000),
                 config.bytes("ELASTICSEARCH_BATCH_BYTES", 5L << 20),
                 config.integer("ELASTICSEARCH_BATCH_LINGER_MS", 200)),
-            acks, metrics, node));
+            config.integer("ELASTICSEARCH_IN_FLIGHT", 1), acks, metrics, node));
         case "logstash" -> outputs.add(new io.swarmscope.shipper.output.logstash.LogstashOutput(
             io.swarmscope.shipper.output.logstash.LogstashSettings.from(config), queueBytes, acks,
             metrics, node));

@@ -19,6 +19,12 @@ import io.swarmscope.shipper.pipeline.LogEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,16 +47,33 @@ public final class ElasticsearchOutput extends QueuedOutput {
   private static final ContentType NDJSON = ContentType.create("application/x-ndjson");
 
   private final Rest5Client rest;
-  private final Body body = new Body();
+  /** Per sending thread: the request body buffer and the serialiser of fallback documents. */
+  private final ThreadLocal<Body> body = ThreadLocal.withInitial(Body::new);
+  private final ThreadLocal<EcsDocument> ecs = ThreadLocal.withInitial(EcsDocument::new);
+  private final Semaphore slots;
+  private final ExecutorService senders;
+  private long nextSequence;
+  private long nextToAck;
+  private final TreeMap<Long, List<LogEvent>> settled = new TreeMap<>();
   private final String dataStream;
   private final ShipperMetrics metrics;
   private final String node;
-  private final EcsDocument ecs = new EcsDocument();
-  private boolean failing;
+  private volatile boolean failing;
 
+  /**
+   * @param inFlight bulk requests sent at once; batches are acknowledged in the order they were
+   *     cut whatever order they complete in, so a checkpoint never passes an unsettled batch
+   */
   public ElasticsearchOutput(ElasticsearchClient client, String dataStream, long queueBytes,
-      BatchPolicy batching, AckListener acks, ShipperMetrics metrics, String node) {
+      BatchPolicy batching, int inFlight, AckListener acks, ShipperMetrics metrics, String node) {
     super("elasticsearch", queueBytes, batching, acks);
+    this.slots = new Semaphore(inFlight);
+    AtomicInteger n = new AtomicInteger();
+    this.senders = Executors.newFixedThreadPool(inFlight, r -> {
+      Thread t = new Thread(r, "elasticsearch-bulk-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
     // The client's own low-level transport, for one pre-serialised NDJSON body with a length:
     // the typed BulkRequest streams every document as chunks of its own (four writes per line).
     this.rest = ((Rest5ClientTransport) client._transport()).restClient();
@@ -71,8 +94,50 @@ public final class ElasticsearchOutput extends QueuedOutput {
     }
   }
 
+  /** Hands the batch to a sender; blocks while {@code inFlight} batches are being sent. */
   @Override
   protected void deliver(List<LogEvent> batch) throws InterruptedException {
+    List<LogEvent> events = List.copyOf(batch);  // the worker reuses its list
+    long sequence = nextSequence++;
+    slots.acquire();
+    senders.execute(() -> {
+      try {
+        send(events);
+        settledInOrder(sequence, events);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();  // stopping: unacknowledged, re-read after a restart
+      } finally {
+        slots.release();
+      }
+    });
+  }
+
+  /** Acknowledges batches strictly in the order they were cut. */
+  private synchronized void settledInOrder(long sequence, List<LogEvent> events) {
+    settled.put(sequence, events);
+    while (settled.containsKey(nextToAck)) {
+      for (LogEvent e : settled.remove(nextToAck)) {
+        acks.acked(name(), e);
+      }
+      nextToAck++;
+    }
+  }
+
+  @Override
+  public void close(long graceMillis) {
+    super.close(graceMillis);
+    senders.shutdown();
+    try {
+      if (!senders.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+        senders.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Sends one batch until every item is settled (retrying as long as it takes). */
+  private void send(List<LogEvent> batch) throws InterruptedException {
     List<Item> pending = new ArrayList<>(batch.size());
     for (LogEvent e : batch) {
       pending.add(new Item(e));
@@ -100,13 +165,11 @@ public final class ElasticsearchOutput extends QueuedOutput {
         backoff = sleep(backoff);
       }
     }
-    for (LogEvent e : batch) {
-      acks.acked(name(), e);
-    }
   }
 
   /** One {@code _bulk} request of {@code create} operations with the items' ids; its items. */
   private List<BulkItemResult> post(List<Item> items) throws IOException {
+    Body body = this.body.get();
     body.reset();
     for (Item item : items) {
       body.write(CREATE_PREFIX);
@@ -158,7 +221,7 @@ public final class ElasticsearchOutput extends QueuedOutput {
         case FALLBACK -> {
           metrics.outputErrors.labelValues(node, name(), "mapping_conflict").inc();
           LogEvent e = item.event;
-          item.document = ecs.fallback(e.container(), e.hostName(), e.record(), e.parsed());
+          item.document = ecs.get().fallback(e.container(), e.hostName(), e.record(), e.parsed());
           item.fallback = true;
           log.warn("document {} of container {} clashes with the index mapping ({}: {}); stored "
               + "again with its fields as text in event.original", e.id(), e.container().name(),
