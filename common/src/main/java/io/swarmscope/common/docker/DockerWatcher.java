@@ -240,7 +240,8 @@ public final class DockerWatcher implements AutoCloseable {
         (int) (long) pid, parseMillis(state.getStartedAt()));
   }
 
-  static long parseMillis(String iso) {
+  /** Docker's RFC 3339 time in epoch milliseconds; 0 for empty, unset ({@code 0001-...}) or bad. */
+  public static long parseMillis(String iso) {
     if (iso == null || iso.isEmpty() || iso.startsWith("0001-")) {
       return 0;
     }

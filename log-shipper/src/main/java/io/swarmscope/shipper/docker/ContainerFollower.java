@@ -200,7 +200,7 @@ public final class ContainerFollower implements Runnable {
   }
 
   private String shortId() {
-    return id.length() > 12 ? id.substring(0, 12) : id;
+    return pipeline.track().identity().shortId();
   }
 
   /** The container's logging driver cannot be read through the log API. */

@@ -1,7 +1,10 @@
 package io.swarmscope.shipper.docker;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -88,15 +91,12 @@ public final class DockerTimestamps {
     return seconds + "." + String.format("%09d", nanos);
   }
 
+  private static final DateTimeFormatter FIXED =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
+
   /** RFC 3339 with nine fraction digits in UTC, as Docker writes it. */
   public static String format(long epochNanos) {
-    java.time.Instant i = java.time.Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
-        Math.floorMod(epochNanos, 1_000_000_000L));
-    String s = i.toString();
-    // Instant.toString drops trailing zero groups; Docker's form always has nine digits.
-    int dot = s.indexOf('.');
-    String frac = dot < 0 ? "" : s.substring(dot + 1, s.length() - 1);
-    String base = dot < 0 ? s.substring(0, s.length() - 1) : s.substring(0, dot);
-    return base + "." + (frac + "000000000").substring(0, 9) + "Z";
+    return FIXED.format(Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
+        Math.floorMod(epochNanos, 1_000_000_000L)));
   }
 }

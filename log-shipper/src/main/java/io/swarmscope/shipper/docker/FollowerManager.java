@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.swarmscope.common.docker.ContainerIdentity;
+import io.swarmscope.common.docker.DockerWatcher;
 import io.swarmscope.common.docker.RunningContainer;
 import io.swarmscope.shipper.checkpoint.CheckpointStore;
 import io.swarmscope.shipper.metrics.ShipperMetrics;
@@ -102,7 +103,7 @@ public final class FollowerManager {
   private boolean stoppedAfter(String id, Instant since) {
     try {
       String finished = docker.inspectContainerCmd(id).exec().getState().getFinishedAt();
-      return finished != null && !finished.startsWith("0001-") && Instant.parse(finished).isAfter(since);
+      return DockerWatcher.parseMillis(finished) > since.toEpochMilli();
     } catch (RuntimeException e) {
       return false;
     }

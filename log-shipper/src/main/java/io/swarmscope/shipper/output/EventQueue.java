@@ -89,18 +89,18 @@ public final class EventQueue {
       }
       long deadline = System.nanoTime() + lingerNanos;
       int taken = 0;
-      long taken_bytes = 0;
+      long takenBytes = 0;
       while (true) {
-        while (!events.isEmpty() && taken < maxCount && taken_bytes < maxBatchBytes) {
+        while (!events.isEmpty() && taken < maxCount && takenBytes < maxBatchBytes) {
           LogEvent e = events.pollFirst();
           bytes -= e.weight();
-          taken_bytes += e.weight();
+          takenBytes += e.weight();
           batch.add(e);
           taken++;
         }
         notFull.signalAll();
         long left = deadline - System.nanoTime();
-        if (taken >= maxCount || taken_bytes >= maxBatchBytes || left <= 0) {
+        if (taken >= maxCount || takenBytes >= maxBatchBytes || left <= 0) {
           return taken;
         }
         notEmpty.awaitNanos(left);

@@ -67,10 +67,6 @@ public abstract class QueuedOutput implements Output {
   /** Hands over the whole batch, acknowledging each event; returns when all are done. */
   protected abstract void deliver(List<LogEvent> batch) throws InterruptedException;
 
-  /** Whether the output is shutting down (deliver may stop retrying and return). */
-  protected final boolean stopping() {
-    return stopping;
-  }
 
   private void run() {
     List<LogEvent> batch = new ArrayList<>(batching.maxEvents());

@@ -2,6 +2,7 @@ package io.swarmscope.shipper.pipeline;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.swarmscope.common.docker.ContainerIdentity;
+import io.swarmscope.shipper.docker.DockerTimestamps;
 import io.swarmscope.shipper.docker.RawLineSink;
 import io.swarmscope.shipper.metrics.ShipperMetrics;
 import io.swarmscope.shipper.output.EcsDocument;
@@ -13,6 +14,7 @@ import io.swarmscope.shipper.parse.MessageParser;
 import io.swarmscope.shipper.parse.MultilineGrouper;
 import io.swarmscope.shipper.parse.ParsedMessage;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +23,6 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.swarmscope.shipper.docker.DockerTimestamps;
 
 /**
  * The stages one container's lines go through, in order: skip what every output already has
@@ -47,7 +48,7 @@ public final class ContainerPipeline implements RawLineSink {
   private final EcsDocument ecs = new EcsDocument();
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, LogPosition> sentUpTo = new HashMap<>();
-  private final java.util.Set<String> detached = new java.util.HashSet<>();
+  private final Set<String> detached = new HashSet<>();
   private final long blockNanos;
   private final Consumer<LogRecord> emit = this::emit;
   private final CounterDataPoint linesRead;
@@ -102,13 +103,7 @@ public final class ContainerPipeline implements RawLineSink {
   public LogPosition resumeFrom() {
     lock.lock();
     try {
-      LogPosition min = null;
-      for (LogPosition p : sentUpTo.values()) {
-        if (min == null || p.compareTo(min) < 0) {
-          min = p;
-        }
-      }
-      return min == null ? LogPosition.START : min;
+      return resumeFromLocked();
     } finally {
       lock.unlock();
     }

@@ -77,16 +77,7 @@ final class HeaderBuilder {
    * character as '_', at most {@code max} characters; the NILVALUE "-" when empty.
    */
   HeaderBuilder printable(String s, int max) {
-    if (s == null || s.isEmpty()) {
-      return put('-');
-    }
-    int n = Math.min(s.length(), max);
-    room(n);
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      buf[len++] = (byte) (c < 33 || c > 126 ? '_' : c);
-    }
-    return this;
+    return sanitised(s, max, c -> c >= 33 && c <= 126);
   }
 
   /**
@@ -95,6 +86,12 @@ final class HeaderBuilder {
    * when empty.
    */
   HeaderBuilder tag(String s, int max) {
+    return sanitised(s, max, c -> (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.');
+  }
+
+  /** At most {@code max} characters of {@code s}, those not {@code allowed} as '_'; "-" when empty. */
+  private HeaderBuilder sanitised(String s, int max, java.util.function.IntPredicate allowed) {
     if (s == null || s.isEmpty()) {
       return put('-');
     }
@@ -102,9 +99,7 @@ final class HeaderBuilder {
     room(n);
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '_' || c == '-' || c == '.';
-      buf[len++] = (byte) (ok ? c : '_');
+      buf[len++] = (byte) (allowed.test(c) ? c : '_');
     }
     return this;
   }
