@@ -56,8 +56,9 @@ public final class ContainerPipeline implements RawLineSink {
   private final CounterDataPoint[] byLevel = new CounterDataPoint[LogLevel.values().length];
   private final Map<LineTag, CounterDataPoint> tagged = new HashMap<>();
 
-  /** Lines up to here were counted in the line metrics already (re-reads do not count again). */
-  private LogPosition countedUpTo;
+  /** Lines, and events, up to here were counted already: re-reads do not count them again. */
+  private LogPosition linesCountedUpTo;
+  private LogPosition eventsCountedUpTo;
   private long lastTimestamp = Long.MIN_VALUE;
   private int ordinal;
   private boolean streamStarted;
@@ -82,10 +83,12 @@ public final class ContainerPipeline implements RawLineSink {
     for (Output o : outputs) {
       sentUpTo.put(o.name(), checkpoints.getOrDefault(o.name(), LogPosition.START));
     }
-    countedUpTo = LogPosition.START;
+    LogPosition newest = LogPosition.START;
     for (LogPosition p : sentUpTo.values()) {
-      countedUpTo = p.isAfter(countedUpTo) ? p : countedUpTo;
+      newest = p.isAfter(newest) ? p : newest;
     }
+    linesCountedUpTo = newest;
+    eventsCountedUpTo = newest;
     ContainerIdentity c = track.identity();
     this.linesRead = metrics.linesRead.labelValues(hostName);
     this.bytesRead = metrics.bytesRead.labelValues(hostName);
@@ -175,7 +178,8 @@ public final class ContainerPipeline implements RawLineSink {
       if (!pos.isAfter(from)) {
         return;  // every output has it already (re-read after a restart or reconnect)
       }
-      if (pos.isAfter(countedUpTo)) {
+      if (pos.isAfter(linesCountedUpTo)) {
+        linesCountedUpTo = pos;
         linesRead.inc();
         bytesRead.inc(totalBytes);
         track.read(ts, totalBytes);
@@ -284,9 +288,9 @@ public final class ContainerPipeline implements RawLineSink {
     }
     ContainerIdentity c = track.identity();
     ParsedMessage p = parser.parse(r.text());
-    if (r.last().isAfter(countedUpTo)) {
+    if (r.last().isAfter(eventsCountedUpTo)) {
       byLevel[p.level().ordinal()].inc();
-      countedUpTo = r.last();
+      eventsCountedUpTo = r.last();
     }
     byte[] doc = ecs.serialise(c, hostName, r, p);
     LogEvent e = new LogEvent(DocumentIds.of(c.id(), r.first()), c, hostName, r, p, doc);
