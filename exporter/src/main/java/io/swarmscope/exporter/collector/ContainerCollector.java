@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * process. No Docker call happens here. A container that stops while being read is skipped and
  * counted in {@code swarmscope_container_skipped_total{reason="vanished"}}.
  *
+ * <p>The containers' files are read side by side on the {@link ScrapeWorkers} (each file read is
+ * a few system calls, and there are a dozen per container); the series come out in inventory order.
+ *
  * <p>Counters are read on every scrape; limits ({@code container_spec_*}) every 30 s, since they
  * change only on {@code docker update} and each file read costs several system calls.
  *
@@ -55,6 +58,7 @@ public final class ContainerCollector implements Collector {
   private final CgroupLocator locator;
   private final TaskStateCounter tasks;
   private final BlockDeviceNames devices;
+  private final ScrapeWorkers workers;
   /** Per container id: where its cgroup is and its labels, found once per start of the container. */
   private final Map<String, Located> located = new HashMap<>();
   private long vanished;
@@ -81,6 +85,12 @@ public final class ContainerCollector implements Collector {
   }
 
   public ContainerCollector(HostPaths paths, DockerView docker, Clock clock, ContainerLabelPolicy policy) {
+    this(paths, docker, clock, policy, ScrapeWorkers.shared());
+  }
+
+  public ContainerCollector(HostPaths paths, DockerView docker, Clock clock, ContainerLabelPolicy policy,
+      ScrapeWorkers workers) {
+    this.workers = workers;
     this.paths = paths;
     this.docker = docker;
     this.clock = clock;
@@ -178,33 +188,42 @@ public final class ContainerCollector implements Collector {
     }
     List<RunningContainer> running = docker.containers();
     Set<String> seen = new HashSet<>(running.size() * 2);
+    List<Reading> readings = new ArrayList<>(running.size());
     for (RunningContainer c : running) {
       seen.add(c.id());
       try {
         Located l = locate(c);
-        boolean readLimits = l.limits == null || nowMillis - l.limitsReadAtMillis >= LIMITS_REFRESH_MS;
-        CgroupStats s = CgroupReader.forPaths(l.cgroup).read(l.cgroup, readLimits);
-        if (readLimits) {
-          l.limits = s;
-          l.limitsReadAtMillis = nowMillis;
-        }
-        List<InterfaceCounters> net = NetDevReader.read(paths.proc(c.pid() + "/net/dev"));
-        long[] states = tasks.count(l.cgroup);
-        emit(f, l.labels, l.cpuTotal, s, l.limits);
-        emitNetwork(f, l.labels, net);
-        Labels labels = l.labels;
-        for (int i = 0; i < states.length; i++) {
-          f.tasksState.add(states[i], labels.add("state", TaskStateCounter.STATES[i]));
-        }
-        f.lastSeen.add(now, labels);
-        if (c.startedAtMillis() > 0) {
-          f.startTime.add(c.startedAtMillis() / 1000.0, labels);
-        }
+        readings.add(new Reading(c, l,
+            l.limits == null || nowMillis - l.limitsReadAtMillis >= LIMITS_REFRESH_MS));
       } catch (IOException | RuntimeException e) {
-        // The container stopped between the inventory and the cgroup read: not an error.
-        located.remove(c.id());
-        vanished++;
-        log.debug("container {} vanished while read: {}", c.identity().shortId(), e.toString());
+        vanished(c, e);
+      }
+    }
+    // The kernel reads, side by side; the series are then added in inventory order.
+    workers.forEachShare(readings, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        readings.get(i).read(paths, tasks);
+      }
+    });
+    for (Reading r : readings) {
+      if (r.failure != null) {
+        vanished(r.container, r.failure);
+        continue;
+      }
+      Located l = r.located;
+      if (r.readLimits) {
+        l.limits = r.stats;
+        l.limitsReadAtMillis = nowMillis;
+      }
+      emit(f, l.labels, l.cpuTotal, r.stats, l.limits);
+      emitNetwork(f, l.labels, r.net);
+      Labels labels = l.labels;
+      for (int i = 0; i < r.states.length; i++) {
+        f.tasksState.add(r.states[i], labels.add("state", TaskStateCounter.STATES[i]));
+      }
+      f.lastSeen.add(now, labels);
+      if (r.container.startedAtMillis() > 0) {
+        f.startTime.add(r.container.startedAtMillis() / 1000.0, labels);
       }
     }
     located.keySet().retainAll(seen);
@@ -212,6 +231,43 @@ public final class ContainerCollector implements Collector {
     out.add(Family.counter("swarmscope_container_skipped_total",
             "Containers left out of a scrape because they stopped while being read.", "reason")
         .add(vanished, "vanished").build());
+  }
+
+  /** The container stopped between the inventory and the cgroup read: not an error. */
+  private void vanished(RunningContainer c, Exception e) {
+    located.remove(c.id());
+    vanished++;
+    log.debug("container {} vanished while read: {}", c.identity().shortId(), e.toString());
+  }
+
+  /**
+   * One container's kernel files for one scrape, read on a scrape worker. Touches nothing shared:
+   * the readers are stateless, and the results are picked up after every share has finished.
+   */
+  private static final class Reading {
+    final RunningContainer container;
+    final Located located;
+    final boolean readLimits;
+    CgroupStats stats;
+    List<InterfaceCounters> net;
+    long[] states;
+    Exception failure;
+
+    Reading(RunningContainer container, Located located, boolean readLimits) {
+      this.container = container;
+      this.located = located;
+      this.readLimits = readLimits;
+    }
+
+    void read(HostPaths paths, TaskStateCounter tasks) {
+      try {
+        stats = CgroupReader.forPaths(located.cgroup).read(located.cgroup, readLimits);
+        net = NetDevReader.read(paths.proc(container.pid() + "/net/dev"));
+        states = tasks.count(located.cgroup);
+      } catch (IOException | RuntimeException e) {
+        failure = e;
+      }
+    }
   }
 
   private void collectRoot(Families f, double now) throws IOException {

@@ -16,16 +16,25 @@ import org.slf4j.LoggerFactory;
  * A collector that throws is reported with success 0 and a log line (debug for
  * {@link NoDataException}, warn otherwise); the others still answer.
  *
- * <p>Scrapes are serialised: collectors keep no locks of their own.
+ * <p>Collectors run side by side on {@link ScrapeWorkers} (as node_exporter runs them
+ * concurrently) and their families are put together in collector order, so the output does not
+ * depend on timing. Scrapes are serialised, and each collector is called by one thread at a time:
+ * collectors keep no locks of their own.
  */
 public final class NodeCollector implements MultiCollector {
 
   private static final Logger log = LoggerFactory.getLogger(NodeCollector.class);
 
   private final Map<String, Collector> collectors;
+  private final ScrapeWorkers workers;
 
   public NodeCollector(Map<String, Collector> collectors) {
+    this(collectors, ScrapeWorkers.shared());
+  }
+
+  public NodeCollector(Map<String, Collector> collectors, ScrapeWorkers workers) {
     this.collectors = new LinkedHashMap<>(collectors);
+    this.workers = workers;
   }
 
   public List<String> names() {
@@ -34,29 +43,49 @@ public final class NodeCollector implements MultiCollector {
 
   @Override
   public synchronized MetricSnapshots collect() {
+    List<Run> runs = new ArrayList<>(collectors.size());
+    collectors.forEach((name, collector) -> runs.add(new Run(name, collector)));
+    workers.runAll(runs);
     List<MetricSnapshot> out = new ArrayList<>(256);
     Family duration = Family.gauge("node_scrape_collector_duration_seconds",
         "node_exporter: Duration of a collector scrape.", "collector");
     Family success = Family.gauge("node_scrape_collector_success",
         "node_exporter: Whether a collector succeeded.", "collector");
-    for (Map.Entry<String, Collector> e : collectors.entrySet()) {
-      long start = System.nanoTime();
-      boolean ok;
-      try {
-        e.getValue().collect(out);
-        ok = true;
-      } catch (NoDataException ex) {
-        ok = false;
-        log.debug("collector {} returned no data: {}", e.getKey(), ex.getMessage());
-      } catch (Exception | LinkageError ex) {
-        ok = false;
-        log.warn("collector {} failed: {}", e.getKey(), ex.toString());
-      }
-      duration.add((System.nanoTime() - start) / 1e9, e.getKey());
-      success.add(ok ? 1 : 0, e.getKey());
+    for (Run r : runs) {
+      out.addAll(r.out);
+      duration.add(r.seconds, r.name);
+      success.add(r.ok ? 1 : 0, r.name);
     }
     duration.addTo(out);
     success.addTo(out);
     return new MetricSnapshots(out);
+  }
+
+  /** One collector's part of a scrape; what it added before failing is kept, as node_exporter does. */
+  private static final class Run implements Runnable {
+    final String name;
+    final Collector collector;
+    final List<MetricSnapshot> out = new ArrayList<>();
+    double seconds;
+    boolean ok;
+
+    Run(String name, Collector collector) {
+      this.name = name;
+      this.collector = collector;
+    }
+
+    @Override
+    public void run() {
+      long start = System.nanoTime();
+      try {
+        collector.collect(out);
+        ok = true;
+      } catch (NoDataException ex) {
+        log.debug("collector {} returned no data: {}", name, ex.getMessage());
+      } catch (Exception | LinkageError ex) {
+        log.warn("collector {} failed: {}", name, ex.toString());
+      }
+      seconds = (System.nanoTime() - start) / 1e9;
+    }
   }
 }

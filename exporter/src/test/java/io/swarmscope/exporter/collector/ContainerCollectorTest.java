@@ -137,6 +137,33 @@ class ContainerCollectorTest {
     assertTrue(text.contains("container_cpu_usage_seconds_total{cpu=\"total\",id=\"/\"}"), text);
   }
 
+  @Test
+  void readingOnSeveralWorkersGivesTheSameScrapeAsOneThread() {
+    var t = new FixtureTree(dir);
+    CgroupFixtures.host(t);
+    for (int k = 1; k <= 9; k++) {
+      String id = String.valueOf(k).repeat(64);
+      int pid = 1000 * k;
+      CgroupFixtures.v2(t, "/docker/" + id, pid, k);
+      CgroupFixtures.process(t, pid, k, "0::/docker/" + id + "\n");
+      docker.containers.add(new RunningContainer(new ContainerIdentity(id, "/c" + k, "img:" + k,
+          Map.of()), pid, 1_699_990_000_000L + k));
+      if (k == 5) {
+        docker.containers.add(plain(999)); // vanished: its process and cgroup are gone
+      }
+    }
+    String serial = Exposition.text(new ContainerCollector(t.paths(), docker, CLOCK,
+        ContainerLabelPolicy.of(""), new ScrapeWorkers(1)));
+    String parallel = Exposition.text(new ContainerCollector(t.paths(), docker, CLOCK,
+        ContainerLabelPolicy.of(""), new ScrapeWorkers(4)));
+    assertEquals(serial, parallel);
+    for (int k = 1; k <= 9; k++) {
+      assertTrue(parallel.contains("container_memory_usage_bytes{id=\"/docker/" + String.valueOf(k).repeat(64)),
+          parallel);
+    }
+    assertTrue(parallel.contains("swarmscope_container_skipped_total{reason=\"vanished\"} 1.0"), parallel);
+  }
+
   static String v1CgroupFile(String path) {
     return "12:pids:" + path + "\n11:blkio:" + path + "\n9:memory:" + path + "\n3:cpuacct:" + path
         + "\n2:cpu:" + path + "\n1:name=systemd:" + path + "\n0::/\n";
