@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 java_home=$(scripts/java-home.sh)
-MALLOC_ARENA_MAX=1 exec "$java_home/bin/java" @exporter/jvm.flags -jar exporter/target/swarmscope-exporter.jar "$@"
+# shellcheck disable=SC2086 # JAVA_OPTS: extra JVM flags, word-split on purpose (e.g. -XX:ActiveProcessorCount=1)
+MALLOC_ARENA_MAX=1 exec "$java_home/bin/java" @exporter/jvm.flags ${JAVA_OPTS:-} -jar exporter/target/swarmscope-exporter.jar "$@"
