@@ -20,6 +20,7 @@ import io.swarmscope.exporter.host.ProcFiles;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -73,6 +74,10 @@ public final class ContainerCollector implements Collector {
     final CgroupPaths cgroup;
     final Labels labels;
     final Labels cpuTotal;
+    /** Labels with the state, interface or device added, made once, not on every scrape. */
+    final Labels[] byState;
+    final Map<String, Labels> byInterface = new HashMap<>();
+    final Map<String, Labels> byDevice = new HashMap<>();
     CgroupStats limits;
     long limitsReadAtMillis;
 
@@ -81,6 +86,10 @@ public final class ContainerCollector implements Collector {
       this.cgroup = cgroup;
       this.labels = labels;
       this.cpuTotal = labels.add("cpu", "total");
+      this.byState = new Labels[TaskStateCounter.STATES.length];
+      for (int i = 0; i < byState.length; i++) {
+        byState[i] = labels.add("state", TaskStateCounter.STATES[i]);
+      }
     }
   }
 
@@ -205,6 +214,8 @@ public final class ContainerCollector implements Collector {
         readings.get(i).read(paths, tasks);
       }
     });
+    // In label order, so that client_java's sort of each family's points finds them sorted.
+    readings.sort(Comparator.comparing(r -> r.located.labels));
     for (Reading r : readings) {
       if (r.failure != null) {
         vanished(r.container, r.failure);
@@ -215,11 +226,11 @@ public final class ContainerCollector implements Collector {
         l.limits = r.stats;
         l.limitsReadAtMillis = nowMillis;
       }
-      emit(f, l.labels, l.cpuTotal, r.stats, l.limits);
-      emitNetwork(f, l.labels, r.net);
+      emit(f, l, r.stats, l.limits);
+      emitNetwork(f, l.byInterface, l.labels, r.net);
       Labels labels = l.labels;
       for (int i = 0; i < r.states.length; i++) {
-        f.tasksState.add(r.states[i], labels.add("state", TaskStateCounter.STATES[i]));
+        f.tasksState.add(r.states[i], l.byState[i]);
       }
       f.lastSeen.add(now, labels);
       if (r.container.startedAtMillis() > 0) {
@@ -286,7 +297,8 @@ public final class ContainerCollector implements Collector {
     add(f.memCache, s.memoryCache(), 1, labels);
     add(f.memSwap, s.memorySwap(), 1, labels);
     try {
-      emitNetwork(f, labels, NetDevReader.read(paths.proc("1/net/dev")));
+      // Not cached: the host's veth interfaces come and go with containers.
+      emitNetwork(f, new HashMap<>(), labels, NetDevReader.read(paths.proc("1/net/dev")));
     } catch (IOException e) {
       // A procfs without pid 1 (unusual mount): the machine's network is left out.
     }
@@ -353,8 +365,9 @@ public final class ContainerCollector implements Collector {
     return Labels.of(names, values);
   }
 
-  private void emit(Families f, Labels labels, Labels cpuTotal, CgroupStats s, CgroupStats limits) {
-    f.cpuUsage.add(s.cpuUsageNanos() / 1e9, cpuTotal);
+  private void emit(Families f, Located located, CgroupStats s, CgroupStats limits) {
+    Labels labels = located.labels;
+    f.cpuUsage.add(s.cpuUsageNanos() / 1e9, located.cpuTotal);
     add(f.cpuUser, s.cpuUserNanos(), 1e-9, labels);
     add(f.cpuSystem, s.cpuSystemNanos(), 1e-9, labels);
     add(f.cfsPeriods, s.cfsPeriods(), 1, labels);
@@ -373,8 +386,10 @@ public final class ContainerCollector implements Collector {
     }
     add(f.specCpuPeriod, limits.cpuPeriodMicros(), 1, labels);
     add(f.specCpuShares, limits.cpuShares(), 1, labels);
-    for (BlockIo io : s.blockIo()) {
-      Labels dev = labels.add("device", devices.name(io.device()));
+    List<BlockIo> blockIo = new ArrayList<>(s.blockIo());
+    blockIo.sort(Comparator.comparing(io -> devices.name(io.device())));
+    for (BlockIo io : blockIo) {
+      Labels dev = located.byDevice.computeIfAbsent(devices.name(io.device()), d -> labels.add("device", d));
       f.fsReadBytes.add(io.readBytes(), dev);
       f.fsWriteBytes.add(io.writeBytes(), dev);
       f.fsReads.add(io.reads(), dev);
@@ -382,9 +397,12 @@ public final class ContainerCollector implements Collector {
     }
   }
 
-  private static void emitNetwork(Families f, Labels labels, List<InterfaceCounters> net) {
-    for (InterfaceCounters n : net) {
-      Labels l = labels.add("interface", n.name());
+  private static void emitNetwork(Families f, Map<String, Labels> byInterface, Labels labels,
+      List<InterfaceCounters> net) {
+    List<InterfaceCounters> sorted = new ArrayList<>(net);
+    sorted.sort(Comparator.comparing(InterfaceCounters::name));
+    for (InterfaceCounters n : sorted) {
+      Labels l = byInterface.computeIfAbsent(n.name(), name -> labels.add("interface", name));
       f.rxBytes.add(n.rxBytes(), l);
       f.rxPackets.add(n.rxPackets(), l);
       f.rxErrors.add(n.rxErrors(), l);
