@@ -182,6 +182,27 @@ class NodeExporterComparisonIT {
     assertEquals(List.of(), differences);
   }
 
+  @Test
+  void defaultsMatchTheInstalledNodeExporter() {
+    String help = TestEnvironment.runOrFail(List.of("prometheus-node-exporter", "--help"), 30)
+        .output().replaceAll("\\s+", " ");
+    var m = java.util.regex.Pattern.compile(
+        "--collector\\.([a-z_]+) Enable the \\1 collector \\(default: (enabled|disabled)\\)").matcher(help);
+    Map<String, Boolean> theirDefaults = new java.util.TreeMap<>();
+    while (m.find()) {
+      theirDefaults.put(m.group(1), m.group(2).equals("enabled"));
+    }
+    List<String> differences = new ArrayList<>();
+    for (var spec : io.swarmscope.exporter.collector.CollectorCatalog.all()) {
+      Boolean theirs = theirDefaults.get(spec.name());
+      if (theirs != null && theirs != spec.enabledByDefault()) {
+        differences.add(spec.name() + ": node_exporter " + theirs + " vs ours " + spec.enabledByDefault());
+      }
+    }
+    assertTrue(theirDefaults.size() > 40, "could not read node_exporter's collectors: " + theirDefaults);
+    assertEquals(List.of(), differences);
+  }
+
   private static List<Sample> info(ScrapedFamilies f, String device) {
     return f.get("node_network_info").samples().stream()
         .filter(s -> device.equals(s.labels().get("device"))).toList();
