@@ -164,12 +164,15 @@ class ExporterContainerIT {
   }
 
   @Test
-  void reportsTheHostsNetstatAndSockstat() throws Exception {
-    // 64 listening sockets in the host's namespace, none in the container's.
-    List<ServerSocket> listeners = new ArrayList<>();
+  void reportsTheHostsNetstatSockstatAndConntrack() throws Exception {
+    // 64 connections over the host's loopback: 128 TCP sockets and 64 conntrack entries in the
+    // host's namespace, none in the container's.
+    List<java.io.Closeable> sockets = new ArrayList<>();
     try {
       for (int i = 0; i < 64; i++) {
-        listeners.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+        ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        sockets.add(listener);
+        sockets.add(new java.net.Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort()));
       }
       double opensBefore = snmp(Path.of("/proc/1/net/snmp"), "Tcp", "ActiveOpens");
       double containerOpens = snmp(containerNet.resolve("snmp"), "Tcp", "ActiveOpens");
@@ -188,14 +191,31 @@ class ExporterContainerIT {
       double inuse = fresh.get("node_sockstat_TCP_inuse").value(Map.of())
           + (fresh.get("node_sockstat_TCP6_inuse") == null ? 0
               : fresh.get("node_sockstat_TCP6_inuse").value(Map.of()));
-      assertTrue(containerInuse < 64, "the container's namespace has " + containerInuse + " TCP sockets");
-      assertTrue(inuse >= 64, "TCP and TCP6 inuse " + inuse + " is not the host's (64 listeners open there;"
-          + " the container's own namespace has " + containerInuse + ")");
+      assertTrue(containerInuse < 128, "the container's namespace has " + containerInuse + " TCP sockets");
+      assertTrue(inuse >= 128, "TCP and TCP6 inuse " + inuse + " is not the host's (128 sockets open"
+          + " there; the container's own namespace has " + containerInuse + ")");
+
+      Path hostConntrack = Path.of("/proc/1/net/stat/nf_conntrack");
+      if (Files.exists(hostConntrack)) {
+        double containerEntries = conntrackEntries(containerNet.resolve("stat/nf_conntrack"));
+        double entries = fresh.get("node_nf_conntrack_entries").value(Map.of());
+        assertTrue(containerEntries < 64, "the container's namespace tracks " + containerEntries);
+        assertTrue(entries >= 64, "conntrack entries " + entries + " are not the host's (64"
+            + " connections tracked there; the container's own namespace has " + containerEntries + ")");
+      }
     } finally {
-      for (ServerSocket s : listeners) {
+      for (java.io.Closeable s : sockets) {
         s.close();
       }
     }
+  }
+
+  /** The {@code entries} column (hex) of {@code net/stat/nf_conntrack}; 0 without the file. */
+  private static double conntrackEntries(Path file) throws Exception {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    return Long.parseLong(Files.readAllLines(file).get(1).trim().split("\\s+")[0], 16);
   }
 
   /** A column of {@code net/dev} for one device (0 = receive bytes). */
