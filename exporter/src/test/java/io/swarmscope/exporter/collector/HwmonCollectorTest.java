@@ -161,6 +161,25 @@ class HwmonCollectorTest {
   }
 
   @Test
+  void chipsWhoseNamesCollideKeepTheFirstChipsSeries() throws IOException {
+    // Two virtual chips with the same name file and no device: node_exporter derives the same
+    // chip label for both, and its registry rejects the second chip's series.
+    var tree = new FixtureTree(dir);
+    tree.file("sys/class/hwmon/hwmon0/name", "acpitz\n").file("sys/class/hwmon/hwmon0/temp1_input", "27800\n")
+        .file("sys/class/hwmon/hwmon1/name", "acpitz\n").file("sys/class/hwmon/hwmon1/temp1_input", "29800\n")
+        .file("sys/class/hwmon/hwmon1/temp2_input", "31000\n");
+    assertEquals("""
+        # HELP node_hwmon_chip_names Annotation metric for human-readable chip names
+        # TYPE node_hwmon_chip_names gauge
+        node_hwmon_chip_names{chip="acpitz",chip_name="acpitz"} 1.0
+        # HELP node_hwmon_temp_celsius Hardware monitor for temperature (input)
+        # TYPE node_hwmon_temp_celsius gauge
+        node_hwmon_temp_celsius{chip="acpitz",sensor="temp1"} 27.8
+        node_hwmon_temp_celsius{chip="acpitz",sensor="temp2"} 31.0
+        """, Exposition.text(new HwmonCollector(tree.paths())));
+  }
+
+  @Test
   void hostWithoutHwmonIsNoData() {
     var collector = new HwmonCollector(new FixtureTree(dir).paths());
     assertThrows(NoDataException.class, () -> collector.collect(new ArrayList<>()));
