@@ -104,47 +104,48 @@ class ExporterContainerIT {
 
   @Test
   void reportsTheHostsNetworkInterfaces() throws Exception {
-    // Other containers may come and go during the scrape (veth pairs), so the host's list is
-    // read before and after it: what both lists hold must be reported, and nothing outside them.
-    Set<String> before = hostDevices();
-    ScrapedFamilies fresh = ScrapedFamilies.parse(TestEnvironment.scrape(metricsUrl, Duration.ofSeconds(30)));
-    Set<String> after = hostDevices();
-    Set<String> reported = fresh.get("node_network_receive_bytes_total").samples().stream()
-        .map(s -> s.labels().get("device")).collect(Collectors.toCollection(TreeSet::new));
-    Set<String> stable = new TreeSet<>(before);
-    stable.retainAll(after);
-    Set<String> seen = new TreeSet<>(before);
-    seen.addAll(after);
-    assertTrue(reported.containsAll(stable), "host devices missing: " + stable + " vs " + reported);
-    assertTrue(seen.containsAll(reported), "devices not on the host: " + reported + " vs " + seen);
+    Set<String> reported = reportedDevices("node_network_receive_bytes_total", ExporterContainerIT::hostDevices);
     // The container's own namespace has only lo and eth0; the host has its bridge as well.
     assertTrue(reported.contains("docker0"), "the container's own interfaces were reported: " + reported);
   }
 
-  @Test
-  void reportsTheHostsInterfacesInNetclass() throws Exception {
-    Set<String> before = classNetDevices();
+  /**
+   * The devices of one family in a fresh scrape, checked against the host's list: other
+   * containers come and go during the scrape (veth pairs), so the list is read before and after
+   * it; what both hold must be reported, and nothing outside them but a veth that is gone again.
+   */
+  private static Set<String> reportedDevices(String family, HostDeviceList host) throws Exception {
+    Set<String> before = host.read();
     ScrapedFamilies fresh = ScrapedFamilies.parse(TestEnvironment.scrape(metricsUrl, Duration.ofSeconds(30)));
-    Set<String> after = classNetDevices();
-    Set<String> reported = fresh.get("node_network_up").samples().stream()
+    Set<String> after = host.read();
+    Set<String> reported = fresh.get(family).samples().stream()
         .map(s -> s.labels().get("device")).collect(Collectors.toCollection(TreeSet::new));
     Set<String> stable = new TreeSet<>(before);
     stable.retainAll(after);
-    Set<String> seen = new TreeSet<>(before);
-    seen.addAll(after);
     assertTrue(reported.containsAll(stable), "host devices missing: " + stable + " vs " + reported);
     Set<String> foreign = new TreeSet<>(reported);
-    foreign.removeAll(seen);
-    // A container's veth may come and go between the two listings (other tests on the engine).
+    foreign.removeAll(before);
+    foreign.removeAll(after);
     foreign.removeIf(d -> d.startsWith("veth") && !Files.exists(Path.of("/sys/class/net", d)));
-    assertEquals(Set.of(), foreign, "devices not on the host");
+    assertEquals(Set.of(), foreign, family + ": devices not on the host");
+    return reported;
+  }
+
+  @FunctionalInterface
+  private interface HostDeviceList {
+    Set<String> read() throws Exception;
+  }
+
+  @Test
+  void reportsTheHostsInterfacesInNetclass() throws Exception {
+    Set<String> reported = reportedDevices("node_network_up", ExporterContainerIT::classNetDevices);
     Set<String> own = devices(containerNet.resolve("dev"));
     assertFalse(own.contains("docker0"), "the container's own namespace has " + own);
     // The host side of the exporter's own veth pair exists as long as the container runs.
     assertTrue(reported.contains("docker0") && reported.stream().anyMatch(d -> d.startsWith("veth")),
         "the host's bridge and veths missing: " + reported);
     assertEquals(Files.readString(Path.of("/sys/class/net/docker0/mtu")).trim(),
-        String.valueOf((long) fresh.get("node_network_mtu_bytes").value(Map.of("device", "docker0"))));
+        String.valueOf((long) scrape.get("node_network_mtu_bytes").value(Map.of("device", "docker0"))));
   }
 
   @Test
