@@ -1,6 +1,7 @@
 package io.swarmscope.exporter.collector;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.swarmscope.exporter.host.HostNetFiles;
 import io.swarmscope.exporter.host.HostPaths;
 import io.swarmscope.exporter.host.ProcFiles;
 import java.io.IOException;
@@ -11,13 +12,21 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * node_exporter's {@code conntrack} collector: the connection-tracking table's size and limit from
- * {@code /proc/sys/net/netfilter/nf_conntrack_{count,max}}, and the {@code node_nf_conntrack_stat_*}
- * counters from {@code /proc/net/stat/nf_conntrack} summed over all CPUs.
+ * node_exporter's {@code conntrack} collector: the connection-tracking table's size and limit, and
+ * the {@code node_nf_conntrack_stat_*} counters summed over all CPUs, for the host's network
+ * namespace.
+ *
+ * <p>The table and its statistics are per network namespace, and both node_exporter sources for
+ * them are the reader's own: {@code /proc/sys/net/netfilter/nf_conntrack_count} and
+ * {@code /proc/net/stat/nf_conntrack}, which in the exporter's container are the container's
+ * (a handful of entries). So the statistics come from PID 1's {@code net/stat/nf_conntrack} (see
+ * {@link HostNetFiles}), and the entry count from its {@code entries} column, which the kernel
+ * prints from the same counter as {@code nf_conntrack_count} (on a host the two are equal). The
+ * limit, {@code nf_conntrack_max}, is one value for all namespaces.
  *
  * <p>Matches node_exporter 1.5 in three deliberate ways: the stat series are gauges, columns are
  * taken by position (not by the header, whose names changed across kernels) and 16 or 17 columns
- * are accepted; and a missing count or max file (nf_conntrack not loaded) is
+ * are accepted; and a missing max file (nf_conntrack not loaded) is
  * {@link NoDataException} while a missing stat file is an error.
  */
 public final class ConntrackCollector implements Collector {
@@ -42,21 +51,21 @@ public final class ConntrackCollector implements Collector {
       new StatColumn("search_restart", 16, "Number of conntrack table lookups which had to be "
           + "restarted due to hashtable resizes."));
 
-  private final Path count;
+  private static final String STAT = "stat/nf_conntrack";
+
   private final Path max;
-  private final Path stat;
+  private final HostNetFiles net;
 
   public ConntrackCollector(HostPaths paths) {
-    this.count = paths.proc("sys/net/netfilter/nf_conntrack_count");
     this.max = paths.proc("sys/net/netfilter/nf_conntrack_max");
-    this.stat = paths.proc("net/stat/nf_conntrack");
+    this.net = new HostNetFiles(paths);
   }
 
   @Override
   public void collect(List<MetricSnapshot> out) throws IOException {
-    long entries = readTableSize(count);
     long limit = readTableSize(max);
-    long[] sums = sumStatColumns();
+    long[] sums = new long[STATS.size()];
+    long entries = sumStatColumns(sums);
     List<MetricSnapshot> built = new ArrayList<>(2 + STATS.size());
     built.add(Family.gauge("node_nf_conntrack_entries",
         "Number of currently allocated flow entries for connection tracking.").add(entries).build());
@@ -80,11 +89,23 @@ public final class ConntrackCollector implements Collector {
     }
   }
 
-  /** The exported columns summed over the per-CPU lines; the first line is the header. */
-  private long[] sumStatColumns() throws IOException {
-    long[] sums = new long[STATS.size()];
-    List<String> lines = ProcFiles.lines(stat);
-    for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+  /**
+   * Sums the exported columns over the per-CPU lines (the first line is the header) into
+   * {@code sums}; returns the {@code entries} column, the same on every line.
+   */
+  private long sumStatColumns(long[] sums) throws IOException {
+    List<String> lines = net.read(STAT).lines().toList();
+    String stat = "net/" + STAT;
+    if (lines.size() < 2) {
+      throw new IOException("no per-CPU lines in " + stat);
+    }
+    long entries;
+    try {
+      entries = Long.parseUnsignedLong(BLANKS.split(lines.get(1).trim())[0], 16);
+    } catch (NumberFormatException e) {
+      throw new IOException("unparsable entries in " + stat + ": " + lines.get(1), e);
+    }
+    for (String line : lines.subList(1, lines.size())) {
       String[] f = BLANKS.split(line.trim());
       if (f.length < 16 || f.length > 17) {
         throw new IOException("invalid number of fields (" + f.length + ") in " + stat + ": " + line);
@@ -100,6 +121,6 @@ public final class ConntrackCollector implements Collector {
         }
       }
     }
-    return sums;
+    return entries;
   }
 }

@@ -1,20 +1,25 @@
 package io.swarmscope.exporter.collector;
 
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.swarmscope.exporter.host.HostNetFiles;
 import io.swarmscope.exporter.host.HostPaths;
 import io.swarmscope.exporter.host.ProcFiles;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * node_exporter's {@code nfs} collector: NFS client RPC statistics from
- * {@code /proc/net/rpc/nfs}. Procedure counts become {@code node_nfs_requests_total{proto,method}}
- * with the method names of node_exporter 1.5 (they differ in case between versions, e.g.
- * {@code SetAttr} in v2/v3 and {@code Setattr} in v4: kept as they are).
+ * node_exporter's {@code nfs} collector: NFS client RPC statistics from {@code net/rpc/nfs} of
+ * the host's network namespace (see {@link HostNetFiles}). {@code /proc/net/rpc} is per network
+ * namespace: older kernels register the NFS client's file in the initial namespace only, recent
+ * ones in each namespace with that namespace's own counts, so the exporter's own copy in a
+ * container is either missing or the container's.
+ *
+ * <p>Procedure counts become {@code node_nfs_requests_total{proto,method}} with the method names
+ * of node_exporter 1.5 (they differ in case between versions, e.g. {@code SetAttr} in v2/v3 and
+ * {@code Setattr} in v4: kept as they are).
  *
  * <p>Each {@code procN} line starts with the number of values that follow; a line whose count
  * does not match is an error. NFSv4 lines from older kernels with fewer procedures are padded
@@ -39,17 +44,21 @@ public final class NfsCollector implements Collector {
       "SecinfoNoName", "TestStateID", "FreeStateID", "GetDeviceList", "BindConnToSession",
       "DestroyClientID", "Seek", "Allocate", "DeAllocate", "LayoutStats", "Clone"};
 
-  private final Path file;
+  private static final String FILE = "rpc/nfs";
+
+  private final HostNetFiles net;
+  private final String file;
 
   public NfsCollector(HostPaths paths) {
-    this.file = paths.proc("net/rpc/nfs");
+    this.net = new HostNetFiles(paths);
+    this.file = "net/" + FILE;
   }
 
   @Override
   public void collect(List<MetricSnapshot> out) throws IOException {
     String content;
     try {
-      content = ProcFiles.read(file);
+      content = net.read(FILE);
     } catch (NoSuchFileException e) {
       throw new NoDataException("no NFS client statistics (nfs module not loaded)", e);
     }

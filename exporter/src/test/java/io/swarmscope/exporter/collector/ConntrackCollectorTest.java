@@ -32,6 +32,19 @@ class ConntrackCollectorTest {
   }
 
   @Test
+  void countsTheHostsTableNotTheContainers() {
+    // In a container the sysctl and <procfs>/net are the container's namespace: 3 entries, its
+    // own stats. PID 1's stat file is the host's: 0x61 = 97 entries.
+    var tree = new FixtureTree(dir)
+        .file("proc/sys/net/netfilter/nf_conntrack_count", "3\n")
+        .file("proc/sys/net/netfilter/nf_conntrack_max", "262144\n")
+        .file("proc/net/stat/nf_conntrack", STAT.replace("00000061", "00000003").replace("0000000b", "00000000"))
+        .file("proc/1/net/stat/nf_conntrack", STAT);
+    assertEquals(Exposition.text(new ConntrackCollector(tree().paths())),
+        Exposition.text(new ConntrackCollector(tree.paths())));
+  }
+
+  @Test
   void exportsTableSizeAndStatsSummedOverCpus() {
     assertEquals("""
         # HELP node_nf_conntrack_entries Number of currently allocated flow entries for connection tracking.

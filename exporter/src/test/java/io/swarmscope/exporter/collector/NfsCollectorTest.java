@@ -33,6 +33,21 @@ class NfsCollectorTest {
   }
 
   @Test
+  void readsTheHostsNamespaceNotTheExportersOwn() {
+    // In a container, <procfs>/net is the container's namespace, whose NFS counts are its own.
+    var tree = new FixtureTree(dir).file("proc/1/net/rpc/nfs", NFS)
+        .file("proc/net/rpc/nfs", "net 0 0 0 0\nrpc 0 0 0\n");
+    assertEquals(GOLDEN, Exposition.text(new NfsCollector(tree.paths())));
+  }
+
+  @Test
+  void hostWithoutNfsClientIsNoDataEvenWhenTheContainerHasTheFile() {
+    var tree = new FixtureTree(dir).file("proc/1/net/dev", "")
+        .file("proc/net/rpc/nfs", "net 0 0 0 0\nrpc 0 0 0\n");
+    assertThrows(NoDataException.class, () -> new NfsCollector(tree.paths()).collect(new ArrayList<>()));
+  }
+
+  @Test
   void hostWithoutNfsClientIsNoData() {
     assertThrows(NoDataException.class,
         () -> new NfsCollector(new FixtureTree(dir).paths()).collect(new ArrayList<>()));
