@@ -29,10 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
  * alerts/alertmanager.yml: amtool accepts it, every alert of the rules routes to the receiver its
  * severity calls for (`amtool config routes test`), inhibition rules name real alerts, and a real
  * Alertmanager started on the config inhibits a down node's container alerts and nothing else.
+ * On-call delivery: Slack, e-mail and PagerDuty receivers with every credential from a Docker
+ * secret file, and notification templates (alerts/templates/) whose text, rendered by amtool on
+ * recorded alert groups, is the golden text in fixtures/notifications/, with the Grafana view and
+ * a Kibana search on the bundle's data view.
  */
 class AlertmanagerConfigTest {
 
   private static final String CONFIG = "alerts/alertmanager.yml";
+  private static final String TEMPLATES = "alerts/templates/*.tmpl";
+  private static final List<String> TEMPLATE_NAMES = List.of("swarmscope.title", "swarmscope.text", "swarmscope.email.html");
+  private static final Pattern KIBANA_QUERY = Pattern.compile(
+      "Kibana: (\\S+)/app/discover#/\\S*dataViewId:([\\w-]+),\\S*query:\\(language:kuery,query:'([^']*)'\\)\\)");
   private static final Map<String, String> RECEIVER_BY_SEVERITY =
       Map.of("critical", "critical", "warning", "warning", "none", "null");
 
@@ -85,13 +93,83 @@ class AlertmanagerConfigTest {
   }
 
   @Test
+  void receiversReachSlackEmailAndPagerDutyWithCredentialsFromSecretFiles() throws IOException {
+    JsonNode config = Bundle.yaml(CONFIG);
+    Map<String, Set<String>> kinds = new LinkedHashMap<>();
+    for (JsonNode r : config.get("receivers")) {
+      Set<String> k = new TreeSet<>();
+      r.fieldNames().forEachRemaining(f -> {
+        if (f.endsWith("_configs")) {
+          k.add(f);
+        }
+      });
+      kinds.put(r.get("name").asText(), k);
+    }
+    assertEquals(Set.of("email_configs", "pagerduty_configs", "slack_configs"), kinds.get("critical"));
+    assertEquals(Set.of("email_configs", "slack_configs"), kinds.get("warning"));
+    assertEquals(Set.of(), kinds.get("null"));
+
+    // No credential in the file itself: only the *_file forms, each a secret Alertmanager mounts.
+    String text = Files.readString(Bundle.file(CONFIG));
+    for (String plain : List.of("slack_api_url:", "api_url:", "routing_key:", "service_key:", "smtp_auth_password:",
+        "auth_password:", "smtp_auth_secret:")) {
+      assertTrue(!Pattern.compile("(?m)^\\s*(- )?" + Pattern.quote(plain)).matcher(text).find(), "plain credential " + plain);
+    }
+    Set<String> read = new TreeSet<>();
+    Matcher files = Pattern.compile("_file: /run/secrets/(\\w+)").matcher(text);
+    while (files.find()) {
+      read.add(files.group(1));
+    }
+    Set<String> mounted = new TreeSet<>();
+    Bundle.yaml("stack.yml").path("services").path("alertmanager").path("secrets").forEach(n -> mounted.add(n.asText()));
+    assertEquals(mounted, read, "secrets stack.yml gives Alertmanager vs. the *_file settings that read them");
+    assertEquals(Set.of("alertmanager_pagerduty_key", "alertmanager_slack_webhook", "alertmanager_smtp_password"), read);
+    assertTrue(text.contains("\ntemplates:\n  - templates/*.tmpl\n"), "templates relative to the config file");
+  }
+
+  @Test
+  void notificationsRenderTheGoldenTextWithGrafanaAndKibanaLinks() throws IOException {
+    Tools.require("amtool");
+    for (String fixture : List.of("service-alert", "node-alert")) {
+      Path data = Bundle.file("bundle-tests/src/test/resources/fixtures/notifications/" + fixture + ".json");
+      StringBuilder rendered = new StringBuilder();
+      for (String template : TEMPLATE_NAMES) {
+        rendered.append("== ").append(template).append('\n').append(Tools.succeed(List.of("amtool", "template", "render",
+            "--template.glob=" + TEMPLATES, "--template.data=" + data,
+            "--template.text={{ template \"" + template + "\" . }}"), 30)).append('\n');
+      }
+      Path golden = data.resolveSibling(fixture + ".txt");
+      assertEquals(Files.readString(golden), rendered.toString(), fixture + " rendered vs. " + golden);
+
+      // The Grafana view is the rule's dashboard_url; the Kibana search runs on the bundle's data
+      // view with KQL that the saved searches' translator accepts.
+      JsonNode alert = Bundle.json(data);
+      assertTrue(rendered.toString().contains("Grafana: " + alert.path("commonAnnotations").path("dashboard_url").asText()));
+      Matcher kibana = KIBANA_QUERY.matcher(rendered);
+      assertTrue(kibana.find(), rendered::toString);
+      assertEquals(alert.path("commonLabels").path("kibana_url").asText(), kibana.group(1));
+      assertTrue(Files.readString(Bundle.file("config/kibana/saved-objects.ndjson"))
+          .contains("\"type\":\"index-pattern\",\"id\":\"" + kibana.group(2) + "\""), kibana.group(2));
+      String kql = java.net.URLDecoder.decode(kibana.group(3), java.nio.charset.StandardCharsets.UTF_8);
+      String dsl = Kql.toDsl(kql).toString();
+      assertTrue(dsl.contains("\"swarm.node\":\"" + alert.path("commonLabels").path("node").asText() + "\""), dsl);
+      alert.path("commonLabels").path("service").asText("").lines().forEach(svc ->
+          assertTrue(dsl.contains("\"swarm.service\":\"" + svc + "\""), dsl));
+    }
+  }
+
+  @Test
   void aDownNodeInhibitsItsOwnContainerAlertsOnly(@TempDir Path tmp) throws Exception {
     Tools.require("prometheus-alertmanager");
-    Path webhook = tmp.resolve("slack_webhook");
-    Files.writeString(webhook, "http://127.0.0.1:9/unused");
+    // The production config with its secrets and templates beside it, as in the container.
+    Path secrets = Files.createDirectories(tmp.resolve("secrets"));
+    for (String name : List.of("alertmanager_slack_webhook", "alertmanager_smtp_password", "alertmanager_pagerduty_key")) {
+      Files.writeString(secrets.resolve(name), "http://127.0.0.1:9/unused");
+    }
+    Files.createDirectories(tmp.resolve("templates"));
+    Files.copy(Bundle.file("alerts/templates/swarmscope.tmpl"), tmp.resolve("templates/swarmscope.tmpl"));
     Path config = tmp.resolve("alertmanager.yml");
-    Files.writeString(config, Files.readString(Bundle.file(CONFIG))
-        .replace("/run/secrets/alertmanager_slack_webhook", webhook.toString()));
+    Files.writeString(config, Files.readString(Bundle.file(CONFIG)).replace("/run/secrets/", secrets + "/"));
     int port = Tools.freePort();
     Process am = new ProcessBuilder("prometheus-alertmanager", "--config.file=" + config,
         "--storage.path=" + tmp.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
