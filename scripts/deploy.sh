@@ -5,12 +5,12 @@
 # services that use it roll over, the others stay untouched), then removes the stack's configs and
 # secrets that neither a service nor its previous spec (what a rollback returns to) uses any more.
 #
-#   scripts/deploy.sh [-c FILE]... [--no-preflight] [docker stack deploy options] STACK
+#   scripts/deploy.sh [-c FILE]... [--no-preflight] [--dry-run] [docker stack deploy options] STACK
 #   scripts/deploy.sh -c stack.yml swarmscope
 #   scripts/deploy.sh -c stack.yml -c stack.single-node-test.yml swarmscope
 #
 # Without -c it deploys stack.yml. Before deploying it runs scripts/preflight.sh (--no-preflight
-# skips it). It exports, for `docker stack config` / `deploy` to interpolate in stack.yml's names:
+# skips it; --dry-run prints the variables and the names, and deploys nothing). It exports, for `docker stack config` / `deploy` to interpolate in stack.yml's names:
 #   SWARMSCOPE_STACK                 the stack's name (so several stacks never share a config)
 #   SWARMSCOPE_CONFIG_<KEY>          the first 12 hex digits of the SHA-256 of config <key>'s file
 #   SWARMSCOPE_SECRET_<KEY>          the same for secret <key>
@@ -20,11 +20,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 log() { echo "deploy: $*" >&2; }
 die() { log "$*"; exit 1; }
 
-files=() opts=() stack="" preflight=true
+files=() opts=() stack="" preflight=true dry_run=false
 while [ $# -gt 0 ]; do
   case $1 in
     -c|--compose-file) [ $# -ge 2 ] || die "$1 needs a file"; files+=(-c "$2"); shift 2 ;;
     --no-preflight) preflight=false; shift ;;
+    --dry-run) dry_run=true; preflight=false; shift ;;
     --resolve-image) [ $# -ge 2 ] || die "$1 needs a value"; opts+=("$1" "$2"); shift 2 ;;
     -*) opts+=("$1"); shift ;;
     *) [ -z "$stack" ] || die "one stack name, got '$stack' and '$1'"; stack=$1; shift ;;
@@ -75,6 +76,13 @@ done < <(sources)
 for k in "${!expected[@]}"; do
   [ -n "${named[$k]:-}" ] || die "${k%%s/*} ${k#*/} has no name: give it one that carries its content hash, as stack.yml's do"
 done
+
+if $dry_run; then
+  echo "SWARMSCOPE_STACK=$SWARMSCOPE_STACK"
+  env | grep -E '^SWARMSCOPE_(CONFIG|SECRET)_' | LC_ALL=C sort
+  sources | awk '$1 ~ /-name$/ { sub("-name", "", $1); print $1 "." $2 " " $3 }'
+  exit 0
+fi
 
 docker stack deploy "${files[@]}" "${opts[@]}" "$stack"
 
