@@ -158,6 +158,100 @@ class AlertmanagerConfigTest {
     }
   }
 
+  /**
+   * The real Alertmanager (Debian's 0.25) on the production config: it reads the Slack webhook and
+   * the PagerDuty routing key from their secret files and sends the templates' text. Slack's and
+   * PagerDuty's endpoints are an HTTP server in this JVM (the config's PagerDuty URL and group_wait
+   * rewritten for the test; e-mail goes nowhere here).
+   */
+  @Test
+  void aRealAlertmanagerSendsTheTemplatesToSlackAndPagerDutyWithFileCredentials(@TempDir Path tmp) throws Exception {
+    Tools.require("prometheus-alertmanager");
+    Map<String, JsonNode> received = new java.util.concurrent.ConcurrentHashMap<>();
+    com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/", ex -> {
+      received.putIfAbsent(ex.getRequestURI().getPath(), Bundle.JSON.readTree(ex.getRequestBody().readAllBytes()));
+      ex.sendResponseHeaders(200, -1);
+      ex.close();
+    });
+    receiver.start();
+    String endpoint = "http://127.0.0.1:" + receiver.getAddress().getPort();
+    Path secrets = Files.createDirectories(tmp.resolve("secrets"));
+    Files.writeString(secrets.resolve("alertmanager_slack_webhook"), endpoint + "/slack");
+    Files.writeString(secrets.resolve("alertmanager_pagerduty_key"), "routing-key-from-the-file");
+    Files.writeString(secrets.resolve("alertmanager_smtp_password"), "unused");
+    Files.createDirectories(tmp.resolve("templates"));
+    Files.copy(Bundle.file("alerts/templates/swarmscope.tmpl"), tmp.resolve("templates/swarmscope.tmpl"));
+    String production = Files.readString(Bundle.file(CONFIG));
+    assertTrue(production.contains("  group_wait: 30s\n") && production.contains("      - routing_key_file: "));
+    Path config = tmp.resolve("alertmanager.yml");
+    Files.writeString(config, production.replace("/run/secrets/", secrets + "/")
+        .replace("  group_wait: 30s\n", "  group_wait: 1s\n")
+        .replace("smtp.example.org:587", "127.0.0.1:9")
+        .replace("      - routing_key_file: ", "      - url: " + endpoint + "/pagerduty\n        routing_key_file: "));
+    int port = Tools.freePort();
+    Process am = new ProcessBuilder("prometheus-alertmanager", "--config.file=" + config,
+        "--storage.path=" + tmp.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
+        "--web.external-url=https://alertmanager.example.org", "--cluster.listen-address=")
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("alertmanager.log").toFile()).start();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + port;
+      waitReady(http, base + "/-/ready", tmp.resolve("alertmanager.log"));
+      String dashboard = "https://grafana.example.org/d/swarmscope-service/swarm-service?var-stack=shop&var-service=shop_web&var-node=node-1";
+      String alert = "[{\"labels\":{\"alertname\":\"ContainerCrashLooping\",\"severity\":\"critical\",\"stack\":\"shop\","
+          + "\"service\":\"shop_web\",\"node\":\"node-1\",\"kibana_url\":\"https://kibana.example.org\"},"
+          + "\"annotations\":{\"summary\":\"shop_web is crash-looping on node-1\",\"description\":\"shop_web restarted 12 times on node-1.\","
+          + "\"runbook_url\":\"https://example.org/runbooks/container-crash-looping.md\",\"dashboard_url\":\"" + dashboard + "\"},"
+          + "\"startsAt\":\"" + Instant.now() + "\",\"generatorURL\":\"https://prometheus.example.org/graph\"}]";
+      HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v2/alerts"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(alert)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, post.statusCode(), post.body());
+      Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+      while (!(received.containsKey("/slack") && received.containsKey("/pagerduty")) && Instant.now().isBefore(deadline)) {
+        Thread.sleep(200);
+      }
+      assertTrue(received.containsKey("/slack") && received.containsKey("/pagerduty"),
+          () -> "received " + received.keySet() + "; log:\n" + readQuietly(tmp.resolve("alertmanager.log")));
+      String kibana = "https://kibana.example.org/app/discover#/?_g=(time:(from:now-1h,to:now))&_a=(dataSource:(dataViewId:"
+          + "swarmscope-logs,type:dataView),query:(language:kuery,query:'swarm.service:%22shop_web%22%20and%20swarm.node:%22node-1%22'))";
+
+      JsonNode slack = received.get("/slack");
+      assertEquals("#swarmscope-critical", slack.path("channel").asText(), slack::toString);
+      JsonNode attachment = slack.path("attachments").path(0);
+      assertEquals("[FIRING:1] ContainerCrashLooping shop_web on node-1", attachment.path("title").asText(), slack::toString);
+      assertEquals(dashboard, attachment.path("title_link").asText(), slack::toString);
+      assertEquals("FIRING: shop_web restarted 12 times on node-1.\n"
+          + "Runbook: https://example.org/runbooks/container-crash-looping.md\n"
+          + "Grafana: " + dashboard + "\n"
+          + "Kibana: " + kibana + "\n"
+          + "Alertmanager: https://alertmanager.example.org/#/alerts?receiver=critical", attachment.path("text").asText());
+
+      JsonNode pagerduty = received.get("/pagerduty");
+      assertEquals("routing-key-from-the-file", pagerduty.path("routing_key").asText(), pagerduty::toString);
+      assertEquals("[FIRING:1] ContainerCrashLooping shop_web on node-1", pagerduty.path("payload").path("summary").asText(),
+          pagerduty::toString);
+      Map<String, String> links = new LinkedHashMap<>();
+      pagerduty.path("links").forEach(l -> links.put(l.path("text").asText(), l.path("href").asText()));
+      assertEquals(Map.of("Grafana", dashboard, "Kibana", kibana,
+          "Runbook", "https://example.org/runbooks/container-crash-looping.md"), links);
+    } finally {
+      am.destroy();
+      am.waitFor();
+      receiver.stop(0);
+    }
+  }
+
+  private static String readQuietly(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
   @Test
   void aDownNodeInhibitsItsOwnContainerAlertsOnly(@TempDir Path tmp) throws Exception {
     Tools.require("prometheus-alertmanager");
