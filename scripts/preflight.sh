@@ -89,6 +89,9 @@ if [ "$(replicas elasticsearch)" != 0 ] && [ -n "$data_nodes" ]; then
     fi
   done <<<"$readings"
   docker service rm "$job" >/dev/null 2>&1 || true
+  # The engine keeps a finished job's exited containers after the service is gone: remove this
+  # node's (other labelled nodes may keep theirs: `docker container prune` there).
+  docker ps -aq --filter "label=com.docker.swarm.service.name=$job" | xargs -r docker rm -f >/dev/null 2>&1 || true
 fi
 
 while read -r file; do

@@ -121,6 +121,8 @@ class StackUpgradeIT {
     }
     assertEquals("", LiveStack.docker(30, "service", "ls", "-q", "--filter", "name=" + STACK + "_preflight").strip(),
         "the preflight job is removed");
+    assertEquals("", LiveStack.docker(30, "ps", "-aq", "--filter", "label=com.docker.swarm.service.name=" + STACK + "_preflight")
+        .strip(), "the preflight job's containers are removed");
   }
 
   @Test
