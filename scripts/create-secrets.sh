@@ -2,9 +2,12 @@
 # Creates the files that stack.yml turns into Docker secrets, in secrets/ beside stack.yml:
 # random alphanumeric passwords (32 characters) for Grafana's admin, Elasticsearch's `elastic`
 # and `kibana_system` users, and the `swarmscope_writer` / `swarmscope_reader` users the setup job
-# creates; and the Slack webhook URL Alertmanager posts to (from $SLACK_WEBHOOK_URL).
-# Existing files are kept, so running it again never rotates a password behind a running stack.
-# Usage: [SLACK_WEBHOOK_URL=https://hooks.slack.com/services/...] scripts/create-secrets.sh [DIR]
+# creates; and Alertmanager's credentials: the Slack webhook URL ($SLACK_WEBHOOK_URL), the SMTP
+# password ($SMTP_PASSWORD) and the PagerDuty Events API v2 routing key ($PAGERDUTY_ROUTING_KEY).
+# Existing files are kept, so running it again never rotates a password behind a running stack;
+# to rotate one, delete its file, run this again and scripts/deploy.sh (the secret's name follows
+# its content).
+# Usage: [SLACK_WEBHOOK_URL=...] [SMTP_PASSWORD=...] [PAGERDUTY_ROUTING_KEY=...] scripts/create-secrets.sh [DIR]
 set -euo pipefail
 dir=${1:-"$(cd "$(dirname "$0")/.." && pwd)/secrets"}
 mkdir -p "$dir"
@@ -31,4 +34,20 @@ if [ ! -s "$dir/alertmanager_slack_webhook" ]; then
   fi
   echo "create-secrets: wrote $dir/alertmanager_slack_webhook"
 fi
+# secret_from_env NAME VARIABLE PLACEHOLDER: the variable's value, or a placeholder that makes
+# that receiver fail visibly (alertmanager_notifications_failed_total) instead of a missing file.
+secret_from_env() {
+  if [ ! -s "$dir/$1" ]; then
+    if [ -n "${!2:-}" ]; then
+      printf '%s' "${!2}" >"$dir/$1"
+    else
+      printf '%s' "$3" >"$dir/$1"
+      echo "create-secrets: $2 not set; that Alertmanager receiver will not deliver" >&2
+    fi
+    echo "create-secrets: wrote $dir/$1"
+  fi
+}
+secret_from_env alertmanager_smtp_password SMTP_PASSWORD smtp-password-not-configured
+secret_from_env alertmanager_pagerduty_key PAGERDUTY_ROUTING_KEY pagerduty-routing-key-not-configured
+
 echo "create-secrets: Grafana login: admin / the password in $dir/grafana_admin_password"

@@ -125,8 +125,117 @@ class StackFileTest {
     Matcher loop = Pattern.compile("for name in ([\\w ]+); do").matcher(script);
     assertTrue(loop.find(), "create-secrets.sh loop not found");
     created.addAll(List.of(loop.group(1).trim().split("\\s+")));
+    Matcher fromEnv = Pattern.compile("(?m)^secret_from_env (\\w+) ").matcher(script);
+    while (fromEnv.find()) {
+      created.add(fromEnv.group(1));
+    }
     created.remove("name");
     assertEquals(declared, created);
+  }
+
+  /**
+   * scripts/deploy.sh exports SWARMSCOPE_STACK and one content hash per config and secret: every
+   * name must carry both (or an edit would not reach the stack, or two stacks would share it).
+   */
+  @Test
+  void configAndSecretNamesCarryTheStackAndTheirContentHash() {
+    for (List<String> files : COMBINATIONS) {
+      JsonNode plain = merged(files);
+      Map<String, String> env = new java.util.TreeMap<>();
+      env.put("SWARMSCOPE_STACK", "other-stack");
+      for (String section : List.of("configs", "secrets")) {
+        String kind = section.equals("configs") ? "CONFIG" : "SECRET";
+        plain.path(section).fieldNames().forEachRemaining(key ->
+            env.put("SWARMSCOPE_" + kind + "_" + key.toUpperCase(), "h" + Integer.toHexString(key.hashCode())));
+      }
+      JsonNode hashed = merged(files, env);
+      List<String> problems = new ArrayList<>();
+      for (String section : List.of("configs", "secrets")) {
+        String kind = section.equals("configs") ? "CONFIG" : "SECRET";
+        plain.path(section).fields().forEachRemaining(e -> {
+          String key = e.getKey();
+          String before = e.getValue().path("name").asText();
+          String after = hashed.path(section).path(key).path("name").asText();
+          String hash = env.get("SWARMSCOPE_" + kind + "_" + key.toUpperCase());
+          if (!before.startsWith("swarmscope_") || !before.endsWith("_1")) {
+            problems.add(section + "." + key + " without deploy.sh is '" + before + "', not swarmscope_..._1");
+          }
+          if (!after.equals(before.replaceFirst("^swarmscope_", "other-stack_").replaceFirst("_1$", "_" + hash))) {
+            problems.add(section + "." + key + " with deploy.sh's variables is '" + after + "'");
+          }
+          // Swarm's limit, with a 24-character stack name (deploy.sh's maximum) and 12 hex digits.
+          int longest = before.length() - "swarmscope".length() + 24 - 1 + 12;
+          if (longest > 64) {
+            problems.add(section + "." + key + ": up to " + longest + " characters, Swarm allows 64");
+          }
+        });
+      }
+      assertEquals(List.of(), problems, String.join(" + ", files));
+    }
+  }
+
+  /**
+   * Rolling updates: every service has update_config and rollback_config; what holds a volume, a
+   * lock or a published port replaces stop-first; a failed update rolls back; long-running
+   * services have a health check to gate it; the one-shot setup job is never rolled back for
+   * completing.
+   */
+  @Test
+  void everyServiceUpdatesAndRollsBackSafely() {
+    JsonNode stack = merged(List.of("stack.yml"));
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> s : services(stack)) {
+      String name = s.getKey();
+      JsonNode svc = s.getValue();
+      JsonNode update = svc.path("deploy").path("update_config");
+      JsonNode rollback = svc.path("deploy").path("rollback_config");
+      if (update.isMissingNode() || rollback.isMissingNode()) {
+        problems.add(name + ": no update_config or rollback_config");
+        continue;
+      }
+      boolean stateful = svc.path("volumes").toString().contains("\"type\":\"volume\"")
+          || svc.path("deploy").path("mode").asText().equals("global") || svc.has("ports");
+      for (JsonNode c : List.of(update, rollback)) {
+        if (stateful && !c.path("order").asText().equals("stop-first")) {
+          problems.add(name + ": holds a volume, a host port or runs on every node, but order is " + c.path("order"));
+        }
+        if (c.path("parallelism").asInt(-1) != 1) {
+          problems.add(name + ": parallelism " + c.path("parallelism"));
+        }
+      }
+      if (name.equals("setup")) {
+        if (!update.path("failure_action").asText().equals("continue")) {
+          problems.add("setup: a completed one-shot task must not roll the update back");
+        }
+      } else {
+        if (!update.path("failure_action").asText().equals("rollback")) {
+          problems.add(name + ": update failure_action " + update.path("failure_action"));
+        }
+        if (svc.path("healthcheck").path("test").isEmpty()) {
+          problems.add(name + ": no health check gates its rollout");
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  /** Links that leave the cluster start with the external URLs given at deploy time. */
+  @Test
+  void externalUrlsAreSetForLinksOutsideTheCluster() {
+    Map<String, String> env = Map.of("GRAFANA_EXTERNAL_URL", "https://grafana.example.org",
+        "PROMETHEUS_EXTERNAL_URL", "https://prometheus.example.org",
+        "ALERTMANAGER_EXTERNAL_URL", "https://alertmanager.example.org", "KIBANA_PUBLIC_URL", "https://kibana.example.org");
+    JsonNode stack = merged(List.of("stack.yml"), env);
+    JsonNode services = stack.path("services");
+    assertTrue(services.path("prometheus").path("command").toString().contains("--web.external-url=https://prometheus.example.org"));
+    assertTrue(services.path("alertmanager").path("command").toString().contains("--web.external-url=https://alertmanager.example.org"));
+    assertEquals("https://grafana.example.org", services.path("grafana").path("environment").path("GF_SERVER_ROOT_URL").asText());
+    assertEquals("https://grafana.example.org", services.path("prometheus").path("environment").path("GRAFANA_EXTERNAL_URL").asText());
+    assertEquals("https://kibana.example.org", services.path("prometheus").path("environment").path("KIBANA_PUBLIC_URL").asText());
+    assertEquals("https://kibana.example.org", services.path("kibana").path("environment").path("SERVER_PUBLICBASEURL").asText());
+    JsonNode labels = Bundle.yaml("config/prometheus/prometheus.yml").path("global").path("external_labels");
+    assertEquals("${GRAFANA_EXTERNAL_URL}", labels.path("grafana_url").asText());
+    assertEquals("${KIBANA_PUBLIC_URL}", labels.path("kibana_url").asText());
   }
 
   @Test
@@ -146,6 +255,25 @@ class StackFileTest {
     }
   }
 
+  /** For existing Prometheus/Elasticsearch/Grafana: only the two agents run, shipping to the given URL. */
+  @Test
+  void agentsOnlyOverrideRunsTheExporterAndTheShipperOnly() {
+    Tools.require("docker");
+    Tools.Exec without = Tools.run(List.of("docker", "stack", "config", "-c", "stack.yml", "-c", "stack.agents-only.yml"), 60);
+    assertTrue(without.exitCode() != 0 && without.output().contains("the URL of your Elasticsearch"), without.output());
+    JsonNode merged = merged(List.of("stack.yml", "stack.agents-only.yml"),
+        Map.of("SWARMSCOPE_ELASTICSEARCH_URL", "https://es.example.org:9200"));
+    for (Map.Entry<String, JsonNode> s : services(merged)) {
+      JsonNode deploy = s.getValue().path("deploy");
+      boolean runs = deploy.path("mode").asText().equals("global") || deploy.path("replicas").asInt(1) > 0;
+      assertEquals(Set.of("exporter", "log-shipper").contains(s.getKey()), runs, s.getKey());
+    }
+    assertEquals("https://es.example.org:9200", merged.path("services").path("log-shipper").path("environment")
+        .path("SWARMSCOPE_ELASTICSEARCH_URL").asText());
+    assertTrue(merged.path("networks").path("monitoring").path("attachable").asBoolean(),
+        "an existing Prometheus attaches to the monitoring network to scrape the agents");
+  }
+
   @Test
   void singleNodeOverrideAvoidsVipsAndTheRoutingMesh() {
     JsonNode merged = merged(COMBINATIONS.get(3));
@@ -162,13 +290,19 @@ class StackFileTest {
   }
 
   private static JsonNode merged(List<String> files) {
+    return merged(files, Map.of());
+  }
+
+  private static JsonNode merged(List<String> files, Map<String, String> env) {
     Tools.require("docker");
     List<String> command = new ArrayList<>(List.of("docker", "stack", "config"));
     files.forEach(f -> {
       command.add("-c");
       command.add(f);
     });
-    String out = Tools.succeed(command, 60);
+    Tools.Exec exec = Tools.run(command, env, 60);
+    assertEquals(0, exec.exitCode(), () -> String.join(" ", command) + " failed:\n" + exec.output());
+    String out = exec.output();
     try {
       return Bundle.YAML.readTree(out);
     } catch (IOException e) {
