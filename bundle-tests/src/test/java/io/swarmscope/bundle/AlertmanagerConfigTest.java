@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * alerts/alertmanager.yml: amtool accepts it, every alert of the rules routes to the receiver its
  * severity calls for (`amtool config routes test`), inhibition rules name real alerts, and a real
- * Alertmanager started on the config inhibits a down node's container alerts and nothing else.
+ * Alertmanager started on the config inhibits a down node's container alerts and nothing else, and
+ * lost quorum its consequences.
  * On-call delivery: Slack, e-mail and PagerDuty receivers with every credential from a Docker
  * secret file, and notification templates (alerts/templates/) whose text, rendered by amtool on
  * recorded alert groups, is the golden text in fixtures/notifications/, with the Grafana view and
@@ -280,7 +281,14 @@ class AlertmanagerConfigTest {
           labels("ContainerRestarting", "warning", "node", "node-1", "service", "shop_api"),
           labels("ContainerCrashLooping", "critical", "node", "node-1", "service", "shop_web", "stack", "shop"),
           labels("ContainerRestarting", "warning", "node", "node-1", "service", "shop_web", "stack", "shop"),
-          labels("ServiceBelowDesiredReplicas", "warning", "service", "shop_api"));
+          labels("ServiceBelowDesiredReplicas", "warning", "service", "shop_api"),
+          labels("SwarmscopeExporterMissing", "warning", "node", "node-2"),
+          labels("SwarmscopeTargetDown", "warning", "node", "node-3", "job", "swarmscope-exporter"),
+          labels("SwarmscopeExporterMissing", "warning", "node", "node-3"),
+          labels("SwarmscopeExporterMissing", "warning", "node", "node-4"),
+          labels("SwarmManagerQuorumLost", "critical", "job", "swarmscope-exporter"),
+          labels("SwarmManagerQuorumAtRisk", "warning", "job", "swarmscope-exporter"),
+          labels("SwarmClusterStateMissing", "warning", "job", "swarmscope-exporter"));
       StringBuilder body = new StringBuilder("[");
       for (Map<String, String> a : alerts) {
         body.append(body.length() > 1 ? "," : "").append("{\"labels\":")
@@ -308,6 +316,13 @@ class AlertmanagerConfigTest {
       expected.put("ContainerCrashLooping/node-1/shop_web", "active");
       expected.put("ContainerRestarting/node-1/shop_web", "suppressed");  // crash-looping covers it
       expected.put("ServiceBelowDesiredReplicas/-/shop_api", "active");
+      expected.put("SwarmscopeExporterMissing/node-2/-", "suppressed");  // its node is down
+      expected.put("SwarmscopeTargetDown/node-3/-", "active");
+      expected.put("SwarmscopeExporterMissing/node-3/-", "suppressed");  // the target is down
+      expected.put("SwarmscopeExporterMissing/node-4/-", "active");
+      expected.put("SwarmManagerQuorumLost/-/-", "active");
+      expected.put("SwarmManagerQuorumAtRisk/-/-", "suppressed");        // quorum is already lost
+      expected.put("SwarmClusterStateMissing/-/-", "suppressed");        // no leader without quorum
       assertEquals(new TreeSet<>(expected.entrySet().stream().map(Object::toString).toList()),
           new TreeSet<>(stateByAlert.entrySet().stream().map(Object::toString).toList()));
     } finally {

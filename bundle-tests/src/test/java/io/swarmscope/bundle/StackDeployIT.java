@@ -358,6 +358,46 @@ class StackDeployIT {
     assertEquals(List.of(), problems);
   }
 
+  @Test
+  @Order(4)
+  void swarmSeriesReachPrometheusUnderTheNamesAndLabelsTheRulesUse() {
+    // The exporter's own names, with no relabelling in between: service, not service_name.
+    String demo = "{service=\"" + DEMO + "\",stack=\"" + STACK + "\",mode=\"replicated\"}";
+    assertEquals(1, single("swarm_service_replicas_desired" + demo), "desired replicas of " + DEMO);
+    assertEquals(1, single("swarm_service_replicas_running" + demo), "running replicas of " + DEMO);
+    assertTrue(promQuery("{__name__=~\"swarm_.+\",service_name!=\"\"}").path("data").path("result").isEmpty(),
+        "no swarm_* series has a service_name label");
+
+    // node_id on swarm_node_info is the described node's, not renamed by a target label.
+    String nodeId = docker(30, "node", "inspect", "self", "--format", "{{.ID}}").strip();
+    JsonNode nodes = promQuery("swarm_node_info").path("data").path("result");
+    assertEquals(1, nodes.size(), nodes.toString());
+    JsonNode m = nodes.get(0).get("metric");
+    assertEquals(nodeId, m.path("node_id").asText(), m.toString());
+    assertEquals(nodeHostname, m.path("hostname").asText(), m.toString());
+    assertEquals(nodeHostname, m.path("node").asText(), m.toString());
+    assertTrue(m.path("exported_node_id").isMissingNode(), m.toString());
+
+    // The one manager reports itself, its leader reachable: quorum held, nothing at risk.
+    assertEquals(1, single("swarm_manager_leader_reachable{node=\"" + nodeHostname + "\"}"));
+    assertEquals(1, single("swarm_manager_raft_managers{node=\"" + nodeHostname + "\"}"));
+    assertEquals(1, single("swarm_manager_reachable_managers{node=\"" + nodeHostname + "\"}"));
+    for (String alert : List.of("SwarmManagerQuorumLost", "SwarmManagerQuorumAtRisk", "NodeDown",
+        "SwarmscopeExporterMissing", "SwarmClusterStateMissing")) {
+      JsonNode rule = Bundle.alertRules().stream().filter(r -> r.get("alert").asText().equals(alert))
+          .findFirst().orElseThrow();
+      JsonNode r = promQuery(rule.get("expr").asText());
+      assertTrue(r.path("data").path("result").isEmpty(), alert + " is true on a healthy swarm: " + r);
+    }
+  }
+
+  /** The value of a query that must return exactly one series. */
+  private double single(String promql) {
+    JsonNode result = promQuery(promql).path("data").path("result");
+    assertEquals(1, result.size(), promql + " -> " + result);
+    return result.get(0).path("value").get(1).asDouble();
+  }
+
   // ---------------------------------------------------------------- Elasticsearch queries
 
   @Test

@@ -44,6 +44,7 @@ public final class CollectorCatalog {
         new CollectorSpec("container", true, c -> new ContainerCollector(c.paths(), c.docker(),
             c.clock(), ContainerLabelPolicy.of(c.option(ContainerLabelPolicy.OPTION, "")))),
         new CollectorSpec("swarm_cluster", true, c -> new SwarmClusterCollector(c.docker())),
+        new CollectorSpec("swarm_manager", true, c -> new SwarmManagerCollector(c.docker())),
         // Last: it rejects file families that clash with those the collectors above produced.
         new CollectorSpec("textfile", true, c -> new TextfileCollector(
             c.option(TextfileCollector.DIRECTORY_OPTION, "").isEmpty() ? null

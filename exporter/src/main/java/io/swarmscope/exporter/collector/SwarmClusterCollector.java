@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public final class SwarmClusterCollector implements Collector {
 
-  private static final String[] SERVICE_LABELS = {"service_id", "service_name", "stack", "mode"};
+  private static final String[] SERVICE_LABELS = {"service_id", "service", "stack", "mode"};
 
   private final DockerView docker;
 
@@ -39,17 +39,17 @@ public final class SwarmClusterCollector implements Collector {
       nodeInfo.add(1, n.id(), n.hostname(), n.role(), n.availability(), n.status(),
           n.engineVersion(), Boolean.toString(n.leader()));
     }
-    Family desired = Family.gauge("swarm_service_desired_replicas",
+    Family desired = Family.gauge("swarm_service_replicas_desired",
         "Tasks the service should run: the spec's replicas, or for global services the eligible nodes.",
         SERVICE_LABELS);
-    Family running = Family.gauge("swarm_service_running_replicas",
+    Family running = Family.gauge("swarm_service_replicas_running",
         "Tasks of the service observed running.", SERVICE_LABELS);
     Family tasks = Family.gauge("swarm_service_tasks",
         "Tasks of the service (history included) by current Swarm task state.",
-        "service_id", "service_name", "stack", "mode", "state");
+        "service_id", "service", "stack", "mode", "state");
     Family update = Family.gauge("swarm_service_update_state",
         "Constant 1 labelled with the state of the service's last update or rollback (none if never updated).",
-        "service_id", "service_name", "stack", "mode", "state");
+        "service_id", "service", "stack", "mode", "state");
     for (SwarmClusterSnapshot.ServiceState s : c.services()) {
       ClusterService svc = s.service();
       desired.add(s.desired(), svc.id(), svc.name(), svc.stack(), svc.mode());

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * The exporter's Docker side, started once at boot: the watcher that keeps the engine identity
- * and container inventory current, the Swarm cluster watcher (active on the leader only), and the
- * view collectors read. With {@code --docker.host=""}
+ * and container inventory current, the Swarm cluster watcher (cluster state on the leader only,
+ * manager state on every manager), and the view collectors read. With {@code --docker.host=""}
  * nothing is started and the view knows nothing.
  */
 public final class DockerSources implements AutoCloseable {

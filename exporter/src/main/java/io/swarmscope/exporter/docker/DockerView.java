@@ -3,6 +3,7 @@ package io.swarmscope.exporter.docker;
 import io.swarmscope.common.docker.EngineIdentity;
 import io.swarmscope.common.docker.RunningContainer;
 import io.swarmscope.exporter.swarm.SwarmClusterSnapshot;
+import io.swarmscope.exporter.swarm.SwarmManagerSnapshot;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,6 +25,14 @@ public interface DockerView {
    * cluster exports it).
    */
   default Optional<SwarmClusterSnapshot> cluster() {
+    return Optional.empty();
+  }
+
+  /**
+   * What this manager knows about the swarm's managers, present on every manager (leader or not,
+   * also when the swarm has no leader); empty on workers.
+   */
+  default Optional<SwarmManagerSnapshot> manager() {
     return Optional.empty();
   }
 

@@ -5,6 +5,7 @@ import io.swarmscope.common.docker.EngineIdentity;
 import io.swarmscope.common.docker.RunningContainer;
 import io.swarmscope.exporter.swarm.SwarmClusterSnapshot;
 import io.swarmscope.exporter.swarm.SwarmClusterWatcher;
+import io.swarmscope.exporter.swarm.SwarmManagerSnapshot;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,5 +36,10 @@ public final class LiveDockerView implements DockerView {
   @Override
   public Optional<SwarmClusterSnapshot> cluster() {
     return cluster.snapshot();
+  }
+
+  @Override
+  public Optional<SwarmManagerSnapshot> manager() {
+    return cluster.manager();
   }
 }

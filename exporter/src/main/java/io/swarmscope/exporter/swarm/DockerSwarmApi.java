@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.Service;
 import com.github.dockerjava.api.model.ServiceSpec;
+import com.github.dockerjava.api.model.SwarmInfo;
 import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.Task;
 import java.util.ArrayList;
@@ -26,33 +27,49 @@ public final class DockerSwarmApi implements SwarmApi {
 
   @Override
   public Self self() {
-    Info info = client.infoCmd().exec();
-    var swarm = info.getSwarm();
-    return swarm == null ? new Self("", false)
-        : new Self(orEmpty(swarm.getNodeID()), Boolean.TRUE.equals(swarm.getControlAvailable()));
+    return self(client.infoCmd().exec());
+  }
+
+  /** Reduces an {@code /info} answer (public for tests on recorded answers). */
+  public static Self self(Info info) {
+    SwarmInfo swarm = info.getSwarm();
+    if (swarm == null || !Boolean.TRUE.equals(swarm.getControlAvailable())) {
+      return Self.worker(swarm == null ? "" : orEmpty(swarm.getNodeID()));
+    }
+    return new Self(orEmpty(swarm.getNodeID()), true,
+        swarm.getManagers() == null ? 0 : swarm.getManagers(),
+        swarm.getRemoteManagers() == null ? 0 : swarm.getRemoteManagers().size(),
+        swarm.getError());
   }
 
   @Override
   public List<ClusterNode> nodes() {
     List<ClusterNode> out = new ArrayList<>();
     for (SwarmNode n : client.listSwarmNodesCmd().exec()) {
-      var spec = n.getSpec();
-      var desc = n.getDescription();
-      var engine = desc == null ? null : desc.getEngine();
-      var platform = desc == null ? null : desc.getPlatform();
-      out.add(new ClusterNode(n.getId(),
-          desc == null ? "" : orEmpty(desc.getHostname()),
-          spec == null || spec.getRole() == null ? "" : lower(spec.getRole()),
-          spec == null || spec.getAvailability() == null ? "" : lower(spec.getAvailability()),
-          n.getStatus() == null || n.getStatus().getState() == null ? "unknown" : lower(n.getStatus().getState()),
-          engine == null ? "" : orEmpty(engine.getEngineVersion()),
-          n.getManagerStatus() != null && n.getManagerStatus().isLeader(),
-          spec == null ? Map.of() : spec.getLabels(),
-          engine == null ? Map.of() : engine.getLabels(),
-          platform == null ? "" : orEmpty(platform.getOs()),
-          platform == null ? "" : orEmpty(platform.getArchitecture())));
+      out.add(node(n));
     }
     return out;
+  }
+
+  /** Reduces one node of the node list (public for tests on recorded answers). */
+  public static ClusterNode node(SwarmNode n) {
+    var spec = n.getSpec();
+    var desc = n.getDescription();
+    var engine = desc == null ? null : desc.getEngine();
+    var platform = desc == null ? null : desc.getPlatform();
+    var manager = n.getManagerStatus();
+    return new ClusterNode(n.getId(),
+        desc == null ? "" : orEmpty(desc.getHostname()),
+        spec == null || spec.getRole() == null ? "" : lower(spec.getRole()),
+        spec == null || spec.getAvailability() == null ? "" : lower(spec.getAvailability()),
+        n.getStatus() == null || n.getStatus().getState() == null ? "unknown" : lower(n.getStatus().getState()),
+        engine == null ? "" : orEmpty(engine.getEngineVersion()),
+        manager != null && manager.isLeader(),
+        manager == null || manager.getReachability() == null ? "" : lower(manager.getReachability()),
+        spec == null ? Map.of() : spec.getLabels(),
+        engine == null ? Map.of() : engine.getLabels(),
+        platform == null ? "" : orEmpty(platform.getOs()),
+        platform == null ? "" : orEmpty(platform.getArchitecture()));
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.swarmscope.exporter.swarm;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the cluster state, but only while this engine is the Swarm leader: one exporter per
  * cluster exports cluster-wide series, and when leadership moves the new leader's exporter takes
- * over at its next refresh, without a restart. Refreshes every {@code interval} and, debounced,
+ * over at its next refresh, without a restart. On every manager it also keeps what that manager
+ * knows about the managers ({@link #manager()}), which needs no leader. Refreshes every {@code interval} and, debounced,
  * soon after a Swarm event ({@link #requestRefresh()}). All Docker calls run on its own daemon
  * thread; {@link #snapshot()} only reads a volatile field.
  *
@@ -31,6 +33,7 @@ public final class SwarmClusterWatcher implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private final AtomicBoolean refreshPending = new AtomicBoolean();
   private volatile SwarmClusterSnapshot snapshot;
+  private volatile SwarmManagerSnapshot manager;
   private boolean leader;
   private boolean failing;
 
@@ -50,6 +53,14 @@ public final class SwarmClusterWatcher implements AutoCloseable {
     return this;
   }
 
+  /**
+   * What this manager knows about the managers, present on every manager whose engine answers
+   * {@code /info}, with or without a leader; empty on workers.
+   */
+  public Optional<SwarmManagerSnapshot> manager() {
+    return Optional.ofNullable(manager);
+  }
+
   /** The cluster state, present only while this engine is the leader and has answered. */
   public Optional<SwarmClusterSnapshot> snapshot() {
     return Optional.ofNullable(snapshot);
@@ -65,18 +76,43 @@ public final class SwarmClusterWatcher implements AutoCloseable {
     }
   }
 
-  /** One refresh: checks leadership, then reads nodes, services and tasks. Package-private for tests. */
+  /**
+   * One refresh: reads this engine's {@code /info}, on a manager the node list (which needs a
+   * leader) for the manager state, and on the leader services and tasks. Package-private for tests.
+   */
   void refresh() {
+    SwarmApi.Self self;
     try {
-      SwarmApi.Self self = api.self();
-      if (!self.manager()) {
-        becomeFollower("not a manager");
-        return;
-      }
-      var nodes = api.nodes();
+      self = api.self();
+    } catch (RuntimeException e) {
+      // Keep exporting nothing rather than stale numbers when the engine does not answer.
+      manager = null;
+      snapshot = null;
+      warnOnce("reading the engine's Swarm info failed: {}", e);
+      return;
+    }
+    if (!self.manager()) {
+      manager = null;
+      becomeFollower("not a manager");
+      failing = false;
+      return;
+    }
+    List<ClusterNode> nodes;
+    try {
+      nodes = api.nodes();
+    } catch (RuntimeException e) {
+      // No leader (quorum lost) fails exactly here; what this manager knows by itself still counts.
+      manager = SwarmManagerSnapshot.withoutLeader(self, clock.millis());
+      becomeFollower("the node list failed");
+      warnOnce("listing the Swarm nodes failed (no leader reachable?): {}", e);
+      return;
+    }
+    manager = SwarmManagerSnapshot.withLeader(self, nodes, clock.millis());
+    try {
       boolean isLeader = nodes.stream().anyMatch(n -> n.leader() && n.id().equals(self.nodeId()));
       if (!isLeader) {
         becomeFollower("another manager leads");
+        failing = false;
         return;
       }
       snapshot = SwarmClusterSnapshot.of(nodes, api.services(), api.tasks(), clock.millis());
@@ -86,19 +122,22 @@ public final class SwarmClusterWatcher implements AutoCloseable {
       }
       failing = false;
     } catch (RuntimeException e) {
-      // Keep exporting nothing rather than stale numbers when the engine does not answer.
       snapshot = null;
-      if (!failing) {
-        log.warn("reading the Swarm cluster state failed: {}", e.toString());
-        failing = true;
-      }
+      warnOnce("reading the Swarm cluster state failed: {}", e);
+    }
+  }
+
+  private void warnOnce(String message, RuntimeException e) {
+    if (!failing) {
+      log.warn(message, e.toString());
+      failing = true;
     }
   }
 
   private void becomeFollower(String why) {
     snapshot = null;
     if (leader) {
-      log.info("no longer the Swarm leader ({}): cluster state is exported elsewhere", why);
+      log.info("no longer exporting the Swarm cluster state ({})", why);
       leader = false;
     }
   }

@@ -17,9 +17,9 @@ class SwarmClusterCollectorTest {
   @Test
   void goldenClusterSeries() {
     var nodes = List.of(
-        new ClusterNode("n1", "mgr-1", "manager", "active", "ready", "20.10.24", true, Map.of(), Map.of(),
-            "linux", "x86_64"),
-        new ClusterNode("n2", "wrk-1", "worker", "drain", "down", "24.0.7", false, Map.of(), Map.of(),
+        new ClusterNode("n1", "mgr-1", "manager", "active", "ready", "20.10.24", true, "reachable",
+            Map.of(), Map.of(), "linux", "x86_64"),
+        new ClusterNode("n2", "wrk-1", "worker", "drain", "down", "24.0.7", false, "", Map.of(), Map.of(),
             "linux", "x86_64"));
     var services = List.of(
         new ClusterService("s1", "shop_web", "shop", "replicated", 5, List.of(), "rollback_completed"),

@@ -65,7 +65,7 @@ class SwarmClusterIT {
 
   static double value(String metric, String service, String... more) {
     String[] parts = new String[more.length + 1];
-    parts[0] = "service_name=\"" + service + "\"";
+    parts[0] = "service=\"" + service + "\"";
     System.arraycopy(more, 0, parts, 1, more.length);
     List<String> lines = Scraper.lines(scraper.scrape(), metric, parts);
     return lines.isEmpty() ? -1 : Scraper.value(lines.get(0));
@@ -82,25 +82,25 @@ class SwarmClusterIT {
   @Test
   void replicatedAndGlobalServicesReachTheirDesiredReplicas() {
     DockerTestSupport.await("sscl-ok running", LIMIT,
-        () -> value("swarm_service_running_replicas", "sscl-ok") == 1);
-    assertEquals(1, value("swarm_service_desired_replicas", "sscl-ok", "mode=\"replicated\"", "stack=\"sscl\""));
+        () -> value("swarm_service_replicas_running", "sscl-ok") == 1);
+    assertEquals(1, value("swarm_service_replicas_desired", "sscl-ok", "mode=\"replicated\"", "stack=\"sscl\""));
     DockerTestSupport.await("sscl-global running", LIMIT,
-        () -> value("swarm_service_running_replicas", "sscl-global") == 1);
-    assertEquals(1, value("swarm_service_desired_replicas", "sscl-global", "mode=\"global\""));
+        () -> value("swarm_service_replicas_running", "sscl-global") == 1);
+    assertEquals(1, value("swarm_service_replicas_desired", "sscl-global", "mode=\"global\""));
   }
 
   @Test
   void serviceScaledAboveWhatCanRunShowsDesiredAboveRunning() {
     DockerTestSupport.await("three pending tasks", LIMIT,
         () -> value("swarm_service_tasks", "sscl-unplaceable", "state=\"pending\"") == 3);
-    assertEquals(3, value("swarm_service_desired_replicas", "sscl-unplaceable"));
-    assertEquals(0, value("swarm_service_running_replicas", "sscl-unplaceable"));
+    assertEquals(3, value("swarm_service_replicas_desired", "sscl-unplaceable"));
+    assertEquals(0, value("swarm_service_replicas_running", "sscl-unplaceable"));
   }
 
   @Test
   void killedTaskShowsUpInTaskStates() {
     DockerTestSupport.await("sscl-ok running", LIMIT,
-        () -> value("swarm_service_running_replicas", "sscl-ok") == 1);
+        () -> value("swarm_service_replicas_running", "sscl-ok") == 1);
     var task = docker.listContainersCmd()
         .withLabelFilter(Map.of("com.docker.swarm.service.name", "sscl-ok")).exec().get(0);
     docker.killContainerCmd(task.getId()).exec();

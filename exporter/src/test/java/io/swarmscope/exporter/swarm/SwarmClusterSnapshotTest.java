@@ -12,7 +12,7 @@ class SwarmClusterSnapshotTest {
 
   static ClusterNode node(String id, String role, String availability, String status, String zone) {
     return new ClusterNode(id, "host-" + id, role, availability, status, "20.10.24", id.equals("m1"),
-        Map.of("zone", zone), Map.of(), "linux", "x86_64");
+        role.equals("manager") ? "reachable" : "", Map.of("zone", zone), Map.of(), "linux", "x86_64");
   }
 
   static final List<ClusterNode> NODES = List.of(
