@@ -36,7 +36,8 @@ class CollectorCatalogTest {
       Map.entry("timex", true), Map.entry("uname", true), Map.entry("vmstat", true)));
 
   /** Ours alone: Docker and Swarm, on by default (each answers "no data" without Docker). */
-  static final List<String> SWARMSCOPE_ONLY = List.of("container", "swarm_cluster", "swarm_identity");
+  static final List<String> SWARMSCOPE_ONLY = List.of("container", "swarm_cluster", "swarm_identity",
+      "swarm_manager");
 
   static List<String> names() {
     return CollectorCatalog.all().stream().map(CollectorSpec::name).toList();
