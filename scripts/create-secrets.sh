@@ -2,7 +2,8 @@
 # Creates the files that stack.yml turns into Docker secrets, in secrets/ beside stack.yml:
 # random alphanumeric passwords (32 characters) for Grafana's admin, Elasticsearch's `elastic`
 # and `kibana_system` users, and the `swarmscope_writer` / `swarmscope_reader` users the setup job
-# creates; and the Slack webhook URL Alertmanager posts to (from $SLACK_WEBHOOK_URL).
+# creates; the Slack webhook URL Alertmanager posts to (from $SLACK_WEBHOOK_URL); and the UI
+# proxy's htpasswd file with a user admin.
 # Existing files are kept, so running it again never rotates a password behind a running stack.
 # Usage: [SLACK_WEBHOOK_URL=https://hooks.slack.com/services/...] scripts/create-secrets.sh [DIR]
 set -euo pipefail
@@ -31,4 +32,14 @@ if [ ! -s "$dir/alertmanager_slack_webhook" ]; then
   fi
   echo "create-secrets: wrote $dir/alertmanager_slack_webhook"
 fi
+# The UIs' proxy: user admin with a random password (ui_admin_password, for people, not a Docker
+# secret) and its bcrypt hash in ui_htpasswd (htpasswd -B from apache2-utils; the password goes
+# through stdin, never onto a command line). Add users with: htpasswd -B secrets/ui_htpasswd NAME
+if [ ! -s "$dir/ui_htpasswd" ]; then
+  command -v htpasswd >/dev/null || { echo "create-secrets: htpasswd is needed (apt-get install apache2-utils)" >&2; exit 1; }
+  [ -s "$dir/ui_admin_password" ] || random_password >"$dir/ui_admin_password"
+  htpasswd -niB -C 10 admin <"$dir/ui_admin_password" | sed '/^$/d' >"$dir/ui_htpasswd"
+  echo "create-secrets: wrote $dir/ui_htpasswd"
+fi
 echo "create-secrets: Grafana login: admin / the password in $dir/grafana_admin_password"
+echo "create-secrets: UIs (ui-proxy) login: admin / the password in $dir/ui_admin_password"
