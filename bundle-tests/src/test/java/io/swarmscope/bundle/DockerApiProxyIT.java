@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       tokens, secrets, container files) get 403 and change nothing on the engine;
  *   <li>an event stream and a log follow stay open across a quiet spell longer than the proxy's
  *       request timeout (set to 2 s here);
- *   <li>the exporter and shipper images, as uid 65534 without capabilities, pointed at the
+ *   <li>the exporter and shipper images, as uid 65534 without capabilities and with read-only
+ *       root filesystems, pointed at the
  *       proxy's own socket in a shared volume instead of the engine's socket (stack.yml's wiring),
  *       report the workload container and ship its lines, and the proxy refuses none of their
  *       requests; the shipper's endpoint serves over TLS with basic auth from a web config file.
@@ -72,6 +73,7 @@ class DockerApiProxyIT {
   /** The node-local volume holding the proxy's socket, as in stack.yml. */
   private static final String SOCKET_VOLUME = PREFIX + "-socket";
   private static final String PROXY_SOCKET = "unix:///run/swarmscope-docker-api/docker.sock";
+  private static final String EXPORTER_TMP = PREFIX + "-exporter-tmp";
   private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(2);
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -126,7 +128,7 @@ class DockerApiProxyIT {
       Tools.run(List.of("docker", "rm", "-f", c), 60);
     }
     Tools.run(List.of("docker", "network", "rm", NETWORK), 60);
-    Tools.run(List.of("docker", "volume", "rm", SOCKET_VOLUME), 60);
+    Tools.run(List.of("docker", "volume", "rm", SOCKET_VOLUME, EXPORTER_TMP), 60);
     System.out.println("DockerApiProxyIT figures: " + figures);
   }
 
@@ -206,9 +208,10 @@ class DockerApiProxyIT {
     // Through the proxy's socket in the shared volume, as stack.yml wires them.
     String dockerHost = PROXY_SOCKET;
     String exporter = PREFIX + "-exporter";
-    // As stack.yml runs it: uid 65534, no capabilities; not read-only (JNA unpacks its native
-    // library to /tmp at start, and Docker's tmpfs mounts are noexec).
+    // As stack.yml runs it: uid 65534, no capabilities, read-only with a volume on /tmp (JNA
+    // unpacks its native library there; Docker's tmpfs mounts are noexec).
     run(exporter, List.of("--network", NETWORK, "-p", "127.0.0.1::9100", "--cap-drop", "ALL",
+        "--read-only", "--mount", "type=volume,source=" + EXPORTER_TMP + ",target=/tmp",
         "--user", "65534:65534", "-v", "/proc:/host/proc:ro", "-v", "/sys:/host/sys:ro",
         "-v", SOCKET_VOLUME + ":/run/swarmscope-docker-api:ro"),
         "local/swarmscope-exporter:test", "--path.procfs=/host/proc", "--path.sysfs=/host/sys",
