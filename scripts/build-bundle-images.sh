@@ -3,6 +3,8 @@
 #   local/prometheus:bundle-test          Debian's /usr/bin/prometheus (+ promtool)
 #   local/alertmanager:bundle-test        Debian's /usr/bin/prometheus-alertmanager (+ amtool)
 #   local/elasticsearch:bundle-test       Maven Central's minimal distribution on the Temurin JDK
+#   local/haproxy:bundle-test             Debian's /usr/sbin/haproxy (the read-only Docker API proxy)
+#   local/nginx:bundle-test               Debian's /usr/sbin/nginx (nginx-light; the UIs' auth proxy)
 #   local/swarmscope-exporter:test        exporter/Dockerfile on the local JRE base
 #   local/swarmscope-log-shipper:test     log-shipper/Dockerfile on the local JRE base
 # Idempotent and cheap when nothing changed: each image carries the hash of what it was built
@@ -44,6 +46,18 @@ build() {
   docker_build "$image" "$ctx"
 }
 
+# stage_binary BINARY CONTEXT-DIR: the binary and the shared libraries it needs that the base
+# image lacks (into CONTEXT-DIR/lib), so a Debian package's program runs on the base.
+base_libs=$(docker run --rm --entrypoint sh "$BASE" -c 'ls /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu')
+stage_binary() {
+  local bin=$1 ctx=$2 lib
+  mkdir -p "$ctx/lib"
+  cp "$bin" "$ctx/"
+  for lib in $(ldd "$bin" | awk '/=> \//{print $3}'); do
+    grep -qxF "$(basename "$lib")" <<<"$base_libs" || cp -L "$lib" "$ctx/lib/"
+  done
+}
+
 # busybox for the health checks' wget (the official Prometheus images are busybox-based).
 busybox_bin=$(command -v busybox)
 
@@ -62,6 +76,17 @@ cp "$(command -v amtool)" "$busybox_bin" "$ctx/"
 # Debian's Alertmanager reads its notification templates (default.tmpl) from here.
 mkdir -p "$ctx/share" && cp -r /usr/share/prometheus/alertmanager "$ctx/share/"
 build local/alertmanager:bundle-test "$ctx"
+
+# The proxies come from Debian's packages (scripts/setup-host.sh installs haproxy and nginx-light).
+for proxy in haproxy nginx; do
+  bin=$(command -v "$proxy" || true)
+  [ -n "$bin" ] || { log "$proxy is not installed: run scripts/setup-host.sh"; exit 1; }
+  ctx=$work/$proxy
+  mkdir -p "$ctx"
+  cp "$here/bundle-images/$proxy/"* "$ctx/"
+  stage_binary "$bin" "$ctx"
+  build "local/$proxy:bundle-test" "$ctx"
+done
 
 for program in exporter log-shipper; do
   var=SWARMSCOPE_$(echo "$program" | tr a-z- A-Z_)_JAR

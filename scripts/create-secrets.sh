@@ -2,8 +2,9 @@
 # Creates the files that stack.yml turns into Docker secrets, in secrets/ beside stack.yml:
 # random alphanumeric passwords (32 characters) for Grafana's admin, Elasticsearch's `elastic`
 # and `kibana_system` users, and the `swarmscope_writer` / `swarmscope_reader` users the setup job
-# creates; and Alertmanager's credentials: the Slack webhook URL ($SLACK_WEBHOOK_URL), the SMTP
-# password ($SMTP_PASSWORD) and the PagerDuty Events API v2 routing key ($PAGERDUTY_ROUTING_KEY).
+# creates; Alertmanager's credentials: the Slack webhook URL ($SLACK_WEBHOOK_URL), the SMTP
+# password ($SMTP_PASSWORD) and the PagerDuty Events API v2 routing key ($PAGERDUTY_ROUTING_KEY);
+# and the UI proxy's htpasswd file with a user admin.
 # Existing files are kept, so running it again never rotates a password behind a running stack;
 # to rotate one, delete its file, run this again and scripts/deploy.sh (the secret's name follows
 # its content).
@@ -50,4 +51,14 @@ secret_from_env() {
 secret_from_env alertmanager_smtp_password SMTP_PASSWORD smtp-password-not-configured
 secret_from_env alertmanager_pagerduty_key PAGERDUTY_ROUTING_KEY pagerduty-routing-key-not-configured
 
+# The UIs' proxy: user admin with a random password (ui_admin_password, for people, not a Docker
+# secret) and its bcrypt hash in ui_htpasswd (htpasswd -B from apache2-utils; the password goes
+# through stdin, never onto a command line). Add users with: htpasswd -B secrets/ui_htpasswd NAME
+if [ ! -s "$dir/ui_htpasswd" ]; then
+  command -v htpasswd >/dev/null || { echo "create-secrets: htpasswd is needed (apt-get install apache2-utils)" >&2; exit 1; }
+  [ -s "$dir/ui_admin_password" ] || random_password >"$dir/ui_admin_password"
+  htpasswd -niB -C 10 admin <"$dir/ui_admin_password" | sed '/^$/d' >"$dir/ui_htpasswd"
+  echo "create-secrets: wrote $dir/ui_htpasswd"
+fi
 echo "create-secrets: Grafana login: admin / the password in $dir/grafana_admin_password"
+echo "create-secrets: UIs (ui-proxy) login: admin / the password in $dir/ui_admin_password"

@@ -25,6 +25,10 @@ command -v curl >/dev/null || need_pkgs+=(curl)
 command -v rsyslogd >/dev/null || need_pkgs+=(rsyslog)
 dpkg-query -W -f='${Status}' rsyslog-gnutls 2>/dev/null | grep -q 'install ok installed' || need_pkgs+=(rsyslog-gnutls)
 command -v openssl >/dev/null || need_pkgs+=(openssl)
+# The read-only Docker API proxy and the UIs' authenticating proxy (local images), htpasswd.
+command -v haproxy >/dev/null || need_pkgs+=(haproxy)
+command -v nginx >/dev/null || need_pkgs+=(nginx-light)
+command -v htpasswd >/dev/null || need_pkgs+=(apache2-utils)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   # Packages must not start their daemons (rsyslog would take over /dev/log and write

@@ -32,7 +32,11 @@ class StackFileTest {
       List.of("stack.yml", "stack.logs-only.yml"),
       // The single-node machine (README "Try it on one machine", StackDeployIT), also with a half.
       List.of("stack.yml", "stack.single-node-test.yml"),
-      List.of("stack.yml", "stack.metrics-only.yml", "stack.single-node-test.yml"));
+      List.of("stack.yml", "stack.metrics-only.yml", "stack.single-node-test.yml"),
+      // TLS and basic auth on the metrics endpoints (docs/bundle.md, "Least privilege").
+      List.of("stack.yml", "stack.secure.yml"),
+      List.of("stack.yml", "stack.logs-only.yml", "stack.secure.yml"),
+      List.of("stack.yml", "stack.encrypted-logs.yml"));
 
   @Test
   void dockerAcceptsEveryDocumentedCombination() {
@@ -55,7 +59,8 @@ class StackFileTest {
         problems.add(name + ": no memory limit");
       }
       String half = svc.path("deploy").path("labels").path("io.swarmscope.half").asText();
-      if (!Set.of("metrics", "logs").contains(half)) {
+      // both: the access services (Docker API proxy, UI proxy) that either half needs.
+      if (!Set.of("metrics", "logs", "both").contains(half)) {
         problems.add(name + ": deploy label io.swarmscope.half is '" + half + "'");
       }
       svc.path("environment").fields().forEachRemaining(e -> {
@@ -71,8 +76,8 @@ class StackFileTest {
   void globalCollectorsHaveTheirMountsAndHealthChecks() {
     JsonNode stack = merged(List.of("stack.yml"));
     Map<String, List<String>> mounts = Map.of(
-        "exporter", List.of("/host/proc", "/host/sys", "/rootfs", "/var/run/docker.sock"),
-        "log-shipper", List.of("/var/run/docker.sock", "/var/lib/swarmscope-shipper"));
+        "exporter", List.of("/host/proc", "/host/sys", "/rootfs", "/run/swarmscope-docker-api"),
+        "log-shipper", List.of("/run/swarmscope-docker-api", "/var/lib/swarmscope-shipper"));
     for (Map.Entry<String, List<String>> e : mounts.entrySet()) {
       JsonNode svc = stack.path("services").path(e.getKey());
       assertEquals("global", svc.path("deploy").path("mode").asText(), e.getKey());
@@ -130,6 +135,9 @@ class StackFileTest {
       created.add(fromEnv.group(1));
     }
     created.remove("name");
+    // Written for people, not turned into a Docker secret: the UI login's password (its hash is
+    // the ui_htpasswd secret).
+    created.remove("ui_admin_password");
     assertEquals(declared, created);
   }
 
@@ -245,7 +253,8 @@ class StackFileTest {
       String override = "stack." + half + "-only.yml";
       JsonNode merged = merged(List.of("stack.yml", override));
       for (Map.Entry<String, JsonNode> s : services(full)) {
-        boolean ours = s.getValue().path("deploy").path("labels").path("io.swarmscope.half").asText().equals(half);
+        String its = s.getValue().path("deploy").path("labels").path("io.swarmscope.half").asText();
+        boolean ours = its.equals(half) || its.equals("both");
         JsonNode deploy = merged.path("services").path(s.getKey()).path("deploy");
         boolean zero = deploy.path("mode").asText("replicated").equals("replicated")
             && deploy.path("replicas").isInt() && deploy.path("replicas").asInt() == 0;
@@ -281,6 +290,18 @@ class StackFileTest {
       assertEquals("dnsrr", s.getValue().path("deploy").path("endpoint_mode").asText(), s.getKey());
       s.getValue().path("ports").forEach(p -> assertEquals("host", p.path("mode").asText(), s.getKey() + " " + p));
     }
+  }
+
+  @Test
+  void theEncryptedLogsOverrideOnlyEncryptsTheLoggingNetwork() {
+    JsonNode plain = merged(List.of("stack.yml"));
+    JsonNode encrypted = merged(List.of("stack.yml", "stack.encrypted-logs.yml"));
+    com.fasterxml.jackson.databind.node.ObjectNode logging =
+        (com.fasterxml.jackson.databind.node.ObjectNode) encrypted.path("networks").path("logging").deepCopy();
+    assertEquals("", logging.path("driver_opts").path("encrypted").asText(null));
+    logging.remove("driver_opts");
+    assertEquals(plain.path("networks").path("logging"), logging);
+    assertEquals(plain.path("services"), encrypted.path("services"));
   }
 
   @Test

@@ -2,12 +2,15 @@ package io.swarmscope.exporter;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.swarmscope.common.web.WebConfig;
+import io.swarmscope.common.web.WebSecurity;
 import io.swarmscope.exporter.collector.Collector;
 import io.swarmscope.exporter.collector.CollectorCatalog;
 import io.swarmscope.exporter.collector.CollectorContext;
 import io.swarmscope.exporter.collector.CollectorSpec;
 import io.swarmscope.exporter.collector.NodeCollector;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +30,12 @@ public final class Exporter implements AutoCloseable {
 
   private final HTTPServer server;
   private final NodeCollector nodeCollector;
+  private final WebSecurity security;
 
-  private Exporter(HTTPServer server, NodeCollector nodeCollector) {
+  private Exporter(HTTPServer server, NodeCollector nodeCollector, WebSecurity security) {
     this.server = server;
     this.nodeCollector = nodeCollector;
+    this.security = security;
   }
 
   /** Builds the collectors the flags enable, with {@code extra} ones appended (e.g. Docker-fed). */
@@ -62,13 +67,16 @@ public final class Exporter implements AutoCloseable {
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(node);
     registry.register(new BuildInfo());
-    HTTPServer server = HTTPServer.builder()
+    WebSecurity security = WebSecurity.of(flags.webConfigFile().isEmpty()
+        ? WebConfig.NONE : WebConfig.read(Path.of(flags.webConfigFile())));
+    HTTPServer.Builder builder = HTTPServer.builder()
         .hostname(flags.host())
         .port(flags.port())
         .registry(registry)
-        .executorService(scrapeExecutor())
-        .buildAndStart();
-    return new Exporter(server, node);
+        .executorService(scrapeExecutor());
+    security.https().ifPresent(builder::httpsConfigurator);
+    security.authenticator().ifPresent(builder::authenticator);
+    return new Exporter(builder.buildAndStart(), node, security);
   }
 
   /**
@@ -86,6 +94,11 @@ public final class Exporter implements AutoCloseable {
 
   public int port() {
     return server.getPort();
+  }
+
+  /** {@code "http"}, {@code "https, basic auth"}, ...: what the web config file switched on. */
+  public String webSecurity() {
+    return security.describe();
   }
 
   public List<String> collectorNames() {

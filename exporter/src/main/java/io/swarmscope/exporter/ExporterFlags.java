@@ -16,14 +16,17 @@ import java.util.Map;
  * @param disableDefaults {@code --collector.disable-defaults}: only explicitly enabled collectors run
  * @param options collector options, keyed without the leading dashes
  * @param dockerHost {@code --docker.host}, the Docker endpoint for Swarm identity (default the local socket)
+ * @param webConfigFile {@code --web.config.file}: TLS and basic auth (exporter-toolkit format); "" for none
  */
 public record ExporterFlags(String listenAddress, HostPaths paths, Map<String, Boolean> toggles,
     boolean disableDefaults, Map<String, String> options, String dockerHost, boolean help,
-    boolean version) {
+    boolean version, String webConfigFile) {
 
   public static final String USAGE = """
       usage: swarmscope-exporter [flags]
         --web.listen-address=:9100        address to serve /metrics and /-/healthy on
+        --web.config.file=PATH            TLS and basic auth, exporter-toolkit format
+                                          (docs/exporter.md); default: plain HTTP, no auth
         --path.procfs=/proc               procfs mountpoint
         --path.sysfs=/sys                 sysfs mountpoint
         --path.rootfs=/                   rootfs mountpoint (the host's / in a container)
@@ -43,6 +46,7 @@ public record ExporterFlags(String listenAddress, HostPaths paths, Map<String, B
     String sysfs = "/sys";
     String rootfs = "/";
     String docker = "unix:///var/run/docker.sock";
+    String webConfig = "";
     boolean disableDefaults = false;
     boolean help = false;
     boolean version = false;
@@ -82,6 +86,7 @@ public record ExporterFlags(String listenAddress, HostPaths paths, Map<String, B
           }
           switch (key) {
             case "web.listen-address" -> listen = value;
+            case "web.config.file" -> webConfig = value;
             case "path.procfs" -> procfs = value;
             case "path.sysfs" -> sysfs = value;
             case "path.rootfs" -> rootfs = value;
@@ -97,7 +102,7 @@ public record ExporterFlags(String listenAddress, HostPaths paths, Map<String, B
       }
     }
     return new ExporterFlags(listen, new HostPaths(Path.of(procfs), Path.of(sysfs), Path.of(rootfs)),
-        toggles, disableDefaults, options, docker, help, version);
+        toggles, disableDefaults, options, docker, help, version, webConfig);
   }
 
   /** Whether a collector runs, given its default. */

@@ -44,7 +44,8 @@ public final class ExporterMain {
       System.exit(2);
       return;
     }
-    log.info("listening on {} with collectors {}", flags.listenAddress(), exporter.collectorNames());
+    log.info("listening on {} ({}) with collectors {}", flags.listenAddress(), exporter.webSecurity(),
+        exporter.collectorNames());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       exporter.close();
       docker.close();

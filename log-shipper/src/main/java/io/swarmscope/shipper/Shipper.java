@@ -8,6 +8,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.swarmscope.common.docker.DockerClients;
 import io.swarmscope.common.docker.DockerWatcher;
 import io.swarmscope.common.docker.EngineIdentity;
+import io.swarmscope.common.web.WebConfig;
+import io.swarmscope.common.web.WebSecurity;
 import io.swarmscope.shipper.checkpoint.CheckpointStore;
 import io.swarmscope.shipper.docker.ContainerFilter;
 import io.swarmscope.shipper.docker.FollowerManager;
@@ -71,6 +73,9 @@ public final class Shipper implements AutoCloseable {
   }
 
   public static Shipper start(ShipperConfig config) throws IOException, InterruptedException {
+    // First: a broken web config file (or certificate) must fail before anything is followed.
+    WebSecurity security = WebSecurity.of(
+        config.path("WEB_CONFIG_FILE").map(WebConfig::read).orElse(WebConfig.NONE));
     String dockerHost = config.get("DOCKER_HOST", "unix:///var/run/docker.sock");
     int maxFollowed = config.integer("MAX_CONTAINERS", 1000);
     DockerClient docker = DockerClients.create(dockerHost, 16);
@@ -106,11 +111,13 @@ public final class Shipper implements AutoCloseable {
     String address = config.get("METRICS_ADDRESS", ":9101");
     int colon = address.lastIndexOf(':');
     String host = colon <= 0 ? "0.0.0.0" : address.substring(0, colon);
-    HTTPServer server = HTTPServer.builder()
+    HTTPServer.Builder builder = HTTPServer.builder()
         .hostname(host)
         .port(Integer.parseInt(address.substring(colon + 1)))
-        .registry(registry)
-        .buildAndStart();
+        .registry(registry);
+    security.https().ifPresent(builder::httpsConfigurator);
+    security.authenticator().ifPresent(builder::authenticator);
+    HTTPServer server = builder.buildAndStart();
 
     ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "shipper-timers");
@@ -129,8 +136,8 @@ public final class Shipper implements AutoCloseable {
     timers.scheduleWithFixedDelay(shipper::flushCheckpoints, 1, 1, TimeUnit.SECONDS);
     timers.scheduleWithFixedDelay(() -> followers.reconcile(watcher.inventory().all()), 5, 10,
         TimeUnit.SECONDS);
-    log.info("shipping logs of node {} to {}; metrics on {}", node,
-        outputs.stream().map(Output::name).toList(), address);
+    log.info("shipping logs of node {} to {}; metrics on {} ({})", node,
+        outputs.stream().map(Output::name).toList(), address, security.describe());
     return shipper;
   }
 

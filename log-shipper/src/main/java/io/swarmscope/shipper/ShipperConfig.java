@@ -130,6 +130,7 @@ public final class ShipperConfig {
         "                                   back the others before it is detached and re-read later",
         "  --checkpoint.dir=/var/lib/swarmscope-shipper",
         "  --metrics.address=:9101          /metrics and /-/healthy",
+        "  --web.config.file=...            TLS and basic auth for them (exporter-toolkit format)",
         "  --node.name=...                  default: the Docker engine's hostname",
         "  --max.line.bytes=256k            longer lines are cut with a marker",
         "  --multiline=true                 group stack traces; --multiline.pattern=REGEX start pattern",
