@@ -264,7 +264,7 @@ class StackFileTest {
     }
   }
 
-  /** For existing Prometheus/Elasticsearch/Grafana: only the two agents run, shipping to the given URL. */
+  /** For existing Prometheus/Elasticsearch/Grafana: only the two agents (and their Docker API proxy) run. */
   @Test
   void agentsOnlyOverrideRunsTheExporterAndTheShipperOnly() {
     Tools.require("docker");
@@ -275,7 +275,8 @@ class StackFileTest {
     for (Map.Entry<String, JsonNode> s : services(merged)) {
       JsonNode deploy = s.getValue().path("deploy");
       boolean runs = deploy.path("mode").asText().equals("global") || deploy.path("replicas").asInt(1) > 0;
-      assertEquals(Set.of("exporter", "log-shipper").contains(s.getKey()), runs, s.getKey());
+      // The agents read the engine through the read-only Docker API proxy, so it runs too.
+      assertEquals(Set.of("exporter", "log-shipper", "docker-api-proxy").contains(s.getKey()), runs, s.getKey());
     }
     assertEquals("https://es.example.org:9200", merged.path("services").path("log-shipper").path("environment")
         .path("SWARMSCOPE_ELASTICSEARCH_URL").asText());
