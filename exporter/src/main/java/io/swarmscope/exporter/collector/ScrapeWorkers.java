@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs a scrape's independent pieces of work side by side, as node_exporter runs its collectors
- * concurrently: most of a scrape is waiting on kernel file reads, which scale with cores.
+ * Runs a scrape's independent pieces of work side by side when configured to, as node_exporter
+ * runs its collectors concurrently: most of a scrape with many containers is kernel file reads.
  *
  * <p>The calling thread always takes part: it runs every task no worker has started yet, and
  * only then waits for those in progress. So nested use (a collector fanning out its own reads
@@ -22,8 +22,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ScrapeWorkers {
 
-  private static final ScrapeWorkers SHARED =
-      new ScrapeWorkers(Math.min(4, Runtime.getRuntime().availableProcessors()));
+  /**
+   * How many threads a scrape uses: {@code SWARMSCOPE_SCRAPE_WORKERS}, default 1 (everything on the
+   * scrape thread). Side by side was not faster where it was measured: 2 shared cores, and the
+   * exporter's task limited to a quarter of a core in stack.yml, where more threads only use up
+   * the CPU quota sooner (docs/benchmarks.md). Worth trying on hosts with spare cores and many
+   * containers.
+   */
+  private static final ScrapeWorkers SHARED = new ScrapeWorkers(fromEnvironment(System.getenv()));
+
+  static int fromEnvironment(java.util.Map<String, String> env) {
+    String v = env.getOrDefault("SWARMSCOPE_SCRAPE_WORKERS", "1").trim();
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 1 && n <= 64) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error below
+    }
+    throw new IllegalArgumentException("SWARMSCOPE_SCRAPE_WORKERS must be a number from 1 to 64, got '" + v + "'");
+  }
 
   private final int parallelism;
   private final ExecutorService pool;
@@ -46,7 +65,7 @@ public final class ScrapeWorkers {
     this.pool = p;
   }
 
-  /** One worker per core, at most 4: the exporter's own. */
+  /** The exporter's own, sized by {@code SWARMSCOPE_SCRAPE_WORKERS}. */
   public static ScrapeWorkers shared() {
     return SHARED;
   }

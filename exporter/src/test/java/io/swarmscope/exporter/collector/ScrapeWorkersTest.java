@@ -87,6 +87,16 @@ class ScrapeWorkersTest {
   }
 
   @Test
+  void theEnvironmentSetsTheWorkersAndNonsenseIsRefused() {
+    assertEquals(1, ScrapeWorkers.fromEnvironment(java.util.Map.of()));
+    assertEquals(3, ScrapeWorkers.fromEnvironment(java.util.Map.of("SWARMSCOPE_SCRAPE_WORKERS", "3")));
+    for (String bad : new String[] {"0", "-2", "many", "1000"}) {
+      assertThrows(IllegalArgumentException.class,
+          () -> ScrapeWorkers.fromEnvironment(java.util.Map.of("SWARMSCOPE_SCRAPE_WORKERS", bad)), bad);
+    }
+  }
+
+  @Test
   void anEscapingExceptionIsRethrownAfterTheOthersFinish() {
     ScrapeWorkers workers = new ScrapeWorkers(2);
     AtomicInteger done = new AtomicInteger();
