@@ -12,6 +12,7 @@ import io.swarmscope.shipper.checkpoint.CheckpointStore;
 import io.swarmscope.shipper.docker.ContainerFilter;
 import io.swarmscope.shipper.docker.FollowerManager;
 import io.swarmscope.shipper.docker.OwnContainer;
+import io.swarmscope.shipper.elasticsearch.DailyIndex;
 import io.swarmscope.shipper.elasticsearch.ElasticsearchClients;
 import io.swarmscope.shipper.elasticsearch.ElasticsearchOutput;
 import io.swarmscope.shipper.metrics.ShipperMetrics;
@@ -166,7 +167,7 @@ public final class Shipper implements AutoCloseable {
         case "null" -> outputs.add(new NullOutput(queueBytes, acks,
             metrics.shipped.labelValues(node, "null")));
         case "elasticsearch" -> outputs.add(new ElasticsearchOutput(elasticsearch(config),
-            config.get("ELASTICSEARCH_DATA_STREAM", "logs-swarmscope-default"), queueBytes,
+            dailyIndex(config), queueBytes,
             new BatchPolicy(config.integer("ELASTICSEARCH_BATCH_EVENTS", 5000),
                 config.bytes("ELASTICSEARCH_BATCH_BYTES", 5L << 20),
                 config.integer("ELASTICSEARCH_BATCH_LINGER_MS", 200)),
@@ -179,6 +180,19 @@ public final class Shipper implements AutoCloseable {
       }
     }
     return outputs;
+  }
+
+  /** The index naming; the data stream setting of earlier versions is refused with the why. */
+  static DailyIndex dailyIndex(ShipperConfig config) {
+    if (config.optional("ELASTICSEARCH_DATA_STREAM").isPresent()) {
+      throw new IllegalArgumentException("SWARMSCOPE_ELASTICSEARCH_DATA_STREAM is no longer "
+          + "read: a data stream accepts a re-sent line only into its current write index, so a "
+          + "retry after a rollover was stored twice. Lines now go to daily indices "
+          + "<prefix>-YYYY.MM.DD named after their own timestamp; set "
+          + "SWARMSCOPE_ELASTICSEARCH_INDEX_PREFIX (default " + DailyIndex.DEFAULT_PREFIX
+          + ") instead and run setup again for the new index template");
+    }
+    return new DailyIndex(config.get("ELASTICSEARCH_INDEX_PREFIX", DailyIndex.DEFAULT_PREFIX));
   }
 
   static ElasticsearchClient elasticsearch(ShipperConfig config) throws IOException {
