@@ -23,6 +23,7 @@ import io.swarmscope.shipper.output.QueuedOutput.BatchPolicy;
 import io.swarmscope.shipper.output.StdoutOutput;
 import io.swarmscope.shipper.pipeline.LogEvent;
 import io.swarmscope.shipper.pipeline.PipelineSettings;
+import io.swarmscope.shipper.pipeline.ServiceRateLimits;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -99,8 +100,9 @@ public final class Shipper implements AutoCloseable {
         new HashSet<>(config.list("INCLUDE_STACKS")), config.list("INCLUDE_LABELS"),
         config.list("EXCLUDE_LABELS"), OwnContainer.id(Path.of("/proc/self/mountinfo")),
         config.flag("SHIP_OWN_LOGS", false));
+    ServiceRateLimits rateLimits = rateLimits(config);
     FollowerManager followers = new FollowerManager(docker, http, checkpoints, outputs, settings,
-        filter, metrics, node);
+        filter, metrics, node, rateLimits);
     acks.followers = followers;
     outputs.forEach(Output::start);
 
@@ -130,8 +132,8 @@ public final class Shipper implements AutoCloseable {
     timers.scheduleWithFixedDelay(shipper::flushCheckpoints, 1, 1, TimeUnit.SECONDS);
     timers.scheduleWithFixedDelay(() -> followers.reconcile(watcher.inventory().all()), 5, 10,
         TimeUnit.SECONDS);
-    log.info("shipping logs of node {} to {}; metrics on {}", node,
-        outputs.stream().map(Output::name).toList(), address);
+    log.info("shipping logs of node {} to {}; metrics on {}; rate limits: {}", node,
+        outputs.stream().map(Output::name).toList(), address, rateLimits);
     return shipper;
   }
 
@@ -180,6 +182,20 @@ public final class Shipper implements AutoCloseable {
       }
     }
     return outputs;
+  }
+
+  static ServiceRateLimits rateLimits(ShipperConfig config) {
+    String perService = config.get("SERVICE_RATE_LIMIT", "0");
+    double rate;
+    try {
+      rate = Double.parseDouble(perService);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("SWARMSCOPE_SERVICE_RATE_LIMIT: '" + perService
+          + "' is not a number of lines per second (0 = off)");
+    }
+    return new ServiceRateLimits(rate,
+        ServiceRateLimits.parseOverrides(config.list("SERVICE_RATE_LIMIT_OVERRIDES")),
+        System::nanoTime);
   }
 
   /** The index naming; the data stream setting of earlier versions is refused with the why. */

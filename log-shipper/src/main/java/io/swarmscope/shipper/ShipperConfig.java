@@ -136,6 +136,9 @@ public final class ShipperConfig {
         "  --multiline.flush.ms=500",
         "  --include.services=a,b --include.stacks=s --include.labels=k=v --exclude.labels=k",
         "  --ship.own.logs=false",
+        "  --service.rate.limit=0           lines (events) per second per service on this node; 0 = off;",
+        "                                   more are dropped, counted (reason rate_limited) and logged",
+        "  --service.rate.limit.overrides=shop_api=200,batch=0   per service name (0 = unlimited)",
         "setup: installs the index template (and ILM policy where the cluster has ILM), then exits."));
   }
 }
