@@ -1,7 +1,7 @@
 #!/bin/sh
 # One-shot setup job for the logs half (runs as a Swarm service with restart on failure, so it is
 # retried until Elasticsearch and Kibana answer). Idempotent: every call overwrites.
-#  1. installs the index template for the logs-swarmscope-* data streams
+#  1. installs the index template for the daily swarmscope-logs-* indices
 #  2. sets the kibana_system password, creates the swarmscope_writer and swarmscope_reader users
 #  3. imports the Kibana data view and saved searches
 # Passwords come from Docker secrets; create-secrets.sh makes them alphanumeric, so they can be
@@ -30,7 +30,7 @@ wait_for() { # NAME URL [curl args...]
 wait_for elasticsearch "$ES/_cluster/health?wait_for_status=yellow&timeout=5s" -u "elastic:$ELASTIC_PW"
 
 # The template first: the writer user below lets shippers write, and their first write must find
-# it (Elasticsearch refuses to auto-create logs-swarmscope-* without it, see stack.yml).
+# it (Elasticsearch refuses to auto-create swarmscope-logs-* without it, see stack.yml).
 es PUT /_index_template/swarmscope-logs /setup/index-template.json
 
 tmp=$(mktemp -d)
@@ -38,7 +38,7 @@ printf '{"password":"%s"}' "$(secret kibana_system_password)" > "$tmp/kibana_sys
 es POST /_security/user/kibana_system/_password "$tmp/kibana_system"
 
 cat > "$tmp/writer_role" <<'JSON'
-{"cluster":["monitor"],"indices":[{"names":["logs-swarmscope-*"],"privileges":["create_doc","auto_configure","view_index_metadata"]}]}
+{"cluster":["monitor"],"indices":[{"names":["swarmscope-logs-*"],"privileges":["create_doc","auto_configure","view_index_metadata"]}]}
 JSON
 es PUT /_security/role/swarmscope_writer "$tmp/writer_role"
 printf '{"password":"%s","roles":["swarmscope_writer"],"full_name":"swarmscope log shippers"}' \
@@ -46,7 +46,7 @@ printf '{"password":"%s","roles":["swarmscope_writer"],"full_name":"swarmscope l
 es PUT /_security/user/swarmscope_writer "$tmp/writer"
 
 cat > "$tmp/reader_role" <<'JSON'
-{"cluster":["monitor"],"indices":[{"names":["logs-swarmscope-*"],"privileges":["read","view_index_metadata"]}]}
+{"cluster":["monitor"],"indices":[{"names":["swarmscope-logs-*"],"privileges":["read","view_index_metadata"]}]}
 JSON
 es PUT /_security/role/swarmscope_reader "$tmp/reader_role"
 printf '{"password":"%s","roles":["swarmscope_reader"],"full_name":"swarmscope dashboards"}' \

@@ -8,15 +8,15 @@
 # one already answers there, and installs the index template with the shipper's `setup`.
 # N busybox containers write M numbered 100-byte lines each and sleep; then, in this order:
 #   shipper #1  --outputs=elasticsearch (batch 5000 events / 5 MB / 200 ms linger, the defaults;
-#               one bulk request in flight) into data stream logs-swarmscope-bench-shipper-<run>, fresh
+#               one bulk request in flight) into the daily indices swarmscope-logs-bench-shipper-<run>-*, fresh
 #               checkpoint dir: from launch, and from its first line read, until
 #               swarmscope_log_events_shipped_total (polled every 100 ms) reaches N*M, then one
 #               _refresh + _count that must show N*M (the end time is after that count).
 #   bulk x1     the documents shipper #1 stored, exported (scroll) into 5000-document _bulk bodies
 #               of `create` with the same _id, sent by curl one request at a time into
-#               logs-swarmscope-bench-bulk1-<run>; until the last response, _refresh, _count = N*M.
-#   bulk x2     the same files, two requests in flight (xargs -P2), into logs-swarmscope-bench-bulk2-<run>.
-#   shipper #2  as #1, into logs-swarmscope-bench-shipper2-<run> (brackets the loaders against drift).
+#               swarmscope-logs-bench-bulk1-<run>; until the last response, _refresh, _count = N*M.
+#   bulk x2     the same files, two requests in flight (xargs -P2), into swarmscope-logs-bench-bulk2-<run>.
+#   shipper #2  as #1, into swarmscope-logs-bench-shipper2-<run> (brackets the loaders against drift).
 # The shipper does one request in flight, so its ratio is taken against "bulk x1" (x2 shown too).
 set -euo pipefail
 . "$(dirname "$0")/shipper-lib.sh"
@@ -44,17 +44,17 @@ echo "$n containers x $m lines written; load $(load)"
 rows=()
 row() { rows+=("$(printf '%-32s | %8s | %8s | %12s | %s' "$@")"); }
 
-# ship NAME STREAM: one shipper run; sets SHIP_S (from launch), SHIP_FIRST_S, SHIP_NOTE.
+# ship NAME PREFIX: one shipper run; sets SHIP_S (from launch), SHIP_FIRST_S, SHIP_NOTE.
 ship() {
   local name=$1 stream=$2 first done count e0 b0
   e0=$(cpu_secs "$espid")
   b0=$(es_bulk_stats)
   start_shipper "$name" "$port" --outputs=elasticsearch --elasticsearch.url="$ES_URL" \
-    --elasticsearch.data.stream="$stream" --elasticsearch.batch.events=5000 \
+    --elasticsearch.index.prefix="$stream" --elasticsearch.batch.events=5000 \
     --elasticsearch.batch.bytes=5m --elasticsearch.batch.linger.ms=200 --queue.bytes=16m
   read -r first done < <(wait_metric "$port" "$(shipped_re elasticsearch)" "$total" 600 "$LINES_READ") || true
   [ "$done" != - ] || { tail -20 "$WORK/$name.err" >&2; exit 1; }
-  count=$(es_count "$stream")
+  count=$(es_count "$stream-*")
   done=$(now)
   SHIP_S=$(secs "$SHIPPER_T0" "$done")
   SHIP_FIRST_S=$(secs "$first" "$done")
@@ -63,10 +63,10 @@ ship() {
   stop_pid "$SHIPPER_PID"
 }
 
-ship shipper1 logs-swarmscope-bench-shipper-$RUN_ID
+ship shipper1 swarmscope-logs-bench-shipper-$RUN_ID
 ship1_s=$SHIP_S ship1_first_s=$SHIP_FIRST_S ship1_note=$SHIP_NOTE
 
-read -r docs files mean_bytes < <(python3 "$BENCH_ROOT/scripts/bench/es_export_bulk.py" "$ES_URL" logs-swarmscope-bench-shipper-$RUN_ID "$WORK/bulk" 5000)
+read -r docs files mean_bytes < <(python3 "$BENCH_ROOT/scripts/bench/es_export_bulk.py" "$ES_URL" "swarmscope-logs-bench-shipper-$RUN_ID-*" "$WORK/bulk" 5000)
 echo "exported $docs documents into $files _bulk files of 5000 (mean _source $mean_bytes bytes, $(du -sm "$WORK/bulk" | cut -f1) MB of bodies)"
 [ "$docs" -eq "$total" ] || echo "WARNING: exported $docs documents, expected $total"
 
@@ -83,12 +83,12 @@ bulk_load() {
   t1=$(now)
   echo "$(secs "$t0" "$t1") $count $(awk '{ s += $1 } END { print s + 0 }' "$WORK/bulk.$stream.errors") $(secs "$e0" "$(cpu_secs "$espid")") $(es_bulk_delta "$b0" "$total" | awk '{ print $(NF - 1) "s" }')"
 }
-read -r b1_s b1_count b1_err b1_cpu b1_busy < <(bulk_load 1 logs-swarmscope-bench-bulk1-$RUN_ID)
+read -r b1_s b1_count b1_err b1_cpu b1_busy < <(bulk_load 1 swarmscope-logs-bench-bulk1-$RUN_ID)
 b1_load=$(load)
-read -r b2_s b2_count b2_err b2_cpu b2_busy < <(bulk_load 2 logs-swarmscope-bench-bulk2-$RUN_ID)
+read -r b2_s b2_count b2_err b2_cpu b2_busy < <(bulk_load 2 swarmscope-logs-bench-bulk2-$RUN_ID)
 b2_load=$(load)
 
-ship shipper2 logs-swarmscope-bench-shipper2-$RUN_ID
+ship shipper2 swarmscope-logs-bench-shipper2-$RUN_ID
 ship2_s=$SHIP_S ship2_first_s=$SHIP_FIRST_S ship2_note=$SHIP_NOTE
 
 b1_rate=$(rate "$total" "$b1_s")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Polls data streams every INTERVAL seconds for documents newer than the last one seen (sorted by
+"""Polls indices (or data streams) every INTERVAL seconds for documents newer than the last one seen (sorted by
 @timestamp, search_after) and records, for each newly seen document, (time seen) - (@timestamp):
 the delay from Docker receiving the line to it being searchable. For
 scripts/bench/bench-shipper-latency.sh.

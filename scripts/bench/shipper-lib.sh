@@ -27,8 +27,7 @@ bench_es_started=""
 # bench_init NAME: work dir, java, jar copy, trap. Sets BENCH_NAME, WORK, JAVA, JAR.
 bench_init() {
   BENCH_NAME=$1
-  # Part of every data stream name: a node reused from an earlier run cannot hold its documents
-  # (the minimal Elasticsearch distribution has no _data_stream API to delete streams with).
+  # Part of every index name: a node reused from an earlier run cannot hold its documents.
   RUN_ID=$(date -u +%Y%m%d-%H%M%S)
   WORK=$(mktemp -d "/tmp/$BENCH_NAME.XXXXXX")
   JAVA_HOME=$("$BENCH_ROOT/scripts/java-home.sh")

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
  * Logstash cannot be installed on the build machines, so its pipeline is checked statically
  * against what the shipper sends and what the stack wires up: the input the shipper's logstash
  * output talks to, the shipper's document id used on the way to Elasticsearch (replays refused,
- * not stored twice), the data stream family the template maps, and no literal secret.
+ * not stored twice), the daily index family the template maps, and no literal secret.
  */
 class LogstashPipelineTest {
 
@@ -39,13 +39,17 @@ class LogstashPipelineTest {
   }
 
   @Test
-  void outputWritesWithTheShippersIdIntoTheTemplatesDataStreams() throws Exception {
+  void outputCreatesWithTheShippersIdIntoTheTemplatesDailyIndices() throws Exception {
     String es = block(pipeline(), "elasticsearch");
     assertTrue(es.contains("document_id => \"%{[event][id]}\""), "replays must be conflicts: " + es);
-    assertTrue(es.matches("(?s).*data_stream\\s*=>\\s*true.*"), es);
-    assertTrue(es.contains("data_stream_dataset => \"swarmscope\""), "logs-swarmscope-* is what the template maps");
+    assertTrue(es.matches("(?s).*action\\s*=>\\s*\"create\".*"), "create, so a replay is refused: " + es);
+    // A data stream would take a replay after a rollover into its new write index.
+    assertTrue(es.matches("(?s).*data_stream\\s*=>\\s*false.*"), es);
+    // The index is the day of the event's own @timestamp, as the shipper's DailyIndex names it.
+    assertTrue(es.contains("index => \"swarmscope-logs-logstash-%{+YYYY.MM.dd}\""), es);
     String template = Files.readString(Bundle.root().resolve("config/elasticsearch/index-template.json"));
-    assertTrue(template.contains("\"logs-swarmscope-*\""));
+    assertTrue(template.contains("\"index_patterns\": [\"swarmscope-logs-*\"]"), "the template maps them");
+    assertTrue(!template.contains("\"data_stream\""), "the template makes plain indices");
     assertTrue(template.matches("(?s).*\"event\": \\{\"properties\": \\{\\s*\"id\": \\{\"type\": \"keyword\"}.*"),
         "event.id is mapped");
   }

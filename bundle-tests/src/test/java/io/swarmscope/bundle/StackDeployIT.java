@@ -23,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -202,7 +204,7 @@ class StackDeployIT {
 
     // The error lines in Elasticsearch, with their Swarm fields.
     JsonNode first = await("the demo's error lines in Elasticsearch", Duration.ofSeconds(60), () -> {
-      JsonNode r = esSearch("logs-swarmscope-*", "{\"size\":1,\"sort\":[{\"@timestamp\":\"asc\"}],"
+      JsonNode r = esSearch("swarmscope-logs-*", "{\"size\":1,\"sort\":[{\"@timestamp\":\"asc\"}],"
           + "\"query\":{\"bool\":{\"filter\":[{\"term\":{\"swarm.service\":\"" + DEMO + "\"}},"
           + "{\"term\":{\"log.level\":\"error\"}}]}}}");
       JsonNode hits = r.path("hits").path("hits");
@@ -231,11 +233,13 @@ class StackDeployIT {
     }
     assertEquals(List.of(), wrong, "first error document: " + first);
 
-    // Stored through the index template (keyword fields of a data stream), not by dynamic mapping.
+    // Stored through the index template (keyword fields of the daily index of the line's own
+    // day, UTC), not by dynamic mapping.
+    String day = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC).format(firstError);
     JsonNode mapping = send(HttpRequest.newBuilder(URI.create(ELASTICSEARCH
-        + "/logs-swarmscope-*/_mapping/field/swarm.service")).timeout(Duration.ofSeconds(30)).build());
-    assertTrue(mapping.toString().contains("\".ds-logs-swarmscope-") && mapping.toString().contains("\"type\":\"keyword\""),
-        "logs-swarmscope-* is not a data stream with the template's mapping: " + mapping);
+        + "/swarmscope-logs-*/_mapping/field/swarm.service")).timeout(Duration.ofSeconds(30)).build());
+    assertTrue(mapping.has("swarmscope-logs-" + day) && mapping.toString().contains("\"type\":\"keyword\""),
+        "swarmscope-logs-" + day + " is not a daily index with the template's mapping: " + mapping);
 
     // The shipper's error counter in Prometheus, with the node label.
     JsonNode counter = promQuery("swarmscope_log_lines_total{level=\"error\",service=\"" + DEMO + "\"}");

@@ -14,6 +14,7 @@ import io.swarmscope.shipper.checkpoint.CheckpointStore;
 import io.swarmscope.shipper.docker.ContainerFilter;
 import io.swarmscope.shipper.docker.FollowerManager;
 import io.swarmscope.shipper.docker.OwnContainer;
+import io.swarmscope.shipper.elasticsearch.DailyIndex;
 import io.swarmscope.shipper.elasticsearch.ElasticsearchClients;
 import io.swarmscope.shipper.elasticsearch.ElasticsearchOutput;
 import io.swarmscope.shipper.metrics.ShipperMetrics;
@@ -24,6 +25,7 @@ import io.swarmscope.shipper.output.QueuedOutput.BatchPolicy;
 import io.swarmscope.shipper.output.StdoutOutput;
 import io.swarmscope.shipper.pipeline.LogEvent;
 import io.swarmscope.shipper.pipeline.PipelineSettings;
+import io.swarmscope.shipper.pipeline.ServiceRateLimits;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -103,8 +105,9 @@ public final class Shipper implements AutoCloseable {
         new HashSet<>(config.list("INCLUDE_STACKS")), config.list("INCLUDE_LABELS"),
         config.list("EXCLUDE_LABELS"), OwnContainer.id(Path.of("/proc/self/mountinfo")),
         config.flag("SHIP_OWN_LOGS", false));
+    ServiceRateLimits rateLimits = rateLimits(config);
     FollowerManager followers = new FollowerManager(docker, http, checkpoints, outputs, settings,
-        filter, metrics, node);
+        filter, metrics, node, rateLimits);
     acks.followers = followers;
     outputs.forEach(Output::start);
 
@@ -136,8 +139,8 @@ public final class Shipper implements AutoCloseable {
     timers.scheduleWithFixedDelay(shipper::flushCheckpoints, 1, 1, TimeUnit.SECONDS);
     timers.scheduleWithFixedDelay(() -> followers.reconcile(watcher.inventory().all()), 5, 10,
         TimeUnit.SECONDS);
-    log.info("shipping logs of node {} to {}; metrics on {} ({})", node,
-        outputs.stream().map(Output::name).toList(), address, security.describe());
+    log.info("shipping logs of node {} to {}; metrics on {} ({}); rate limits: {}", node,
+        outputs.stream().map(Output::name).toList(), address, security.describe(), rateLimits);
     return shipper;
   }
 
@@ -173,7 +176,7 @@ public final class Shipper implements AutoCloseable {
         case "null" -> outputs.add(new NullOutput(queueBytes, acks,
             metrics.shipped.labelValues(node, "null")));
         case "elasticsearch" -> outputs.add(new ElasticsearchOutput(elasticsearch(config),
-            config.get("ELASTICSEARCH_DATA_STREAM", "logs-swarmscope-default"), queueBytes,
+            dailyIndex(config), queueBytes,
             new BatchPolicy(config.integer("ELASTICSEARCH_BATCH_EVENTS", 5000),
                 config.bytes("ELASTICSEARCH_BATCH_BYTES", 5L << 20),
                 config.integer("ELASTICSEARCH_BATCH_LINGER_MS", 200)),
@@ -186,6 +189,33 @@ public final class Shipper implements AutoCloseable {
       }
     }
     return outputs;
+  }
+
+  static ServiceRateLimits rateLimits(ShipperConfig config) {
+    String perService = config.get("SERVICE_RATE_LIMIT", "0");
+    double rate;
+    try {
+      rate = Double.parseDouble(perService);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("SWARMSCOPE_SERVICE_RATE_LIMIT: '" + perService
+          + "' is not a number of lines per second (0 = off)");
+    }
+    return new ServiceRateLimits(rate,
+        ServiceRateLimits.parseOverrides(config.list("SERVICE_RATE_LIMIT_OVERRIDES")),
+        System::nanoTime);
+  }
+
+  /** The index naming; the data stream setting of earlier versions is refused with the why. */
+  static DailyIndex dailyIndex(ShipperConfig config) {
+    if (config.optional("ELASTICSEARCH_DATA_STREAM").isPresent()) {
+      throw new IllegalArgumentException("SWARMSCOPE_ELASTICSEARCH_DATA_STREAM is no longer "
+          + "read: a data stream accepts a re-sent line only into its current write index, so a "
+          + "retry after a rollover was stored twice. Lines now go to daily indices "
+          + "<prefix>-YYYY.MM.DD named after their own timestamp; set "
+          + "SWARMSCOPE_ELASTICSEARCH_INDEX_PREFIX (default " + DailyIndex.DEFAULT_PREFIX
+          + ") instead and run setup again for the new index template");
+    }
+    return new DailyIndex(config.get("ELASTICSEARCH_INDEX_PREFIX", DailyIndex.DEFAULT_PREFIX));
   }
 
   static ElasticsearchClient elasticsearch(ShipperConfig config) throws IOException {

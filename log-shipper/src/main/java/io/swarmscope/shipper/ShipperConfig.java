@@ -114,7 +114,7 @@ public final class ShipperConfig {
         "  --elasticsearch.url=http://127.0.0.1:9200",
         "  --elasticsearch.username=...     --elasticsearch.password.file=/run/secrets/...",
         "  --elasticsearch.ca.file=...      CA certificate (PEM) for https",
-        "  --elasticsearch.data.stream=logs-swarmscope-default",
+        "  --elasticsearch.index.prefix=swarmscope-logs   daily indices <prefix>-YYYY.MM.DD (UTC, the line's own time)",
         "  --elasticsearch.batch.events=5000 --elasticsearch.batch.bytes=5m --elasticsearch.batch.linger.ms=200",
         "  --elasticsearch.in.flight=1      bulk requests at once, acknowledged in order (2 needs a larger heap)",
         "  --logstash.address=127.0.0.1:5000 --logstash.protocol=json   json (JSON lines), syslog5424, syslog3164",
@@ -137,6 +137,9 @@ public final class ShipperConfig {
         "  --multiline.flush.ms=500",
         "  --include.services=a,b --include.stacks=s --include.labels=k=v --exclude.labels=k",
         "  --ship.own.logs=false",
+        "  --service.rate.limit=0           lines (events) per second per service on this node; 0 = off;",
+        "                                   more are dropped, counted (reason rate_limited) and logged",
+        "  --service.rate.limit.overrides=shop_api=200,batch=0   per service name (0 = unlimited)",
         "setup: installs the index template (and ILM policy where the cluster has ILM), then exits."));
   }
 }

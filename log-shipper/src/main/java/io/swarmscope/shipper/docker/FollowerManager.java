@@ -18,6 +18,7 @@ import io.swarmscope.shipper.pipeline.ContainerPipeline;
 import io.swarmscope.shipper.pipeline.ContainerTrack;
 import io.swarmscope.shipper.pipeline.LogPosition;
 import io.swarmscope.shipper.pipeline.PipelineSettings;
+import io.swarmscope.shipper.pipeline.ServiceRateLimits;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -49,6 +50,7 @@ public final class FollowerManager {
   private final CheckpointStore checkpoints;
   private final List<Output> outputs;
   private final PipelineSettings settings;
+  private final ServiceRateLimits rateLimits;
   private final ContainerFilter filter;
   private final ShipperMetrics metrics;
   private final String node;
@@ -61,7 +63,8 @@ public final class FollowerManager {
 
   public FollowerManager(DockerClient docker, DockerHttpClient http, CheckpointStore checkpoints,
       List<Output> outputs, PipelineSettings settings, ContainerFilter filter,
-      ShipperMetrics metrics, String node) {
+      ShipperMetrics metrics, String node, ServiceRateLimits rateLimits) {
+    this.rateLimits = rateLimits;
     this.docker = docker;
     this.http = http;
     this.checkpoints = checkpoints;
@@ -187,7 +190,8 @@ public final class FollowerManager {
       ContainerTrack track = new ContainerTrack(identity, LogCapacity.of(driver, logOptions),
           LogCapacity.overheadPerLine(driver));
       pipeline = new ContainerPipeline(track, node, outputs, positions,
-          settings, metrics, System::nanoTime);
+          settings, metrics, System::nanoTime,
+          rateLimits.forService(EcsDocument.serviceName(identity)));
       pipelines.put(id, pipeline);
     }
     ContainerFollower follower = new ContainerFollower(id, docker, http, pipeline, metrics, node,

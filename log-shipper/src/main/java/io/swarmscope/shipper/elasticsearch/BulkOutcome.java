@@ -29,7 +29,7 @@ public enum BulkOutcome {
     }
     if (status == 429 || status >= 500 || status == 401 || status == 403 || status == 404
         || status == 408) {
-      // 401/403/404: credentials, privileges or a missing template/data stream. Dropping lines
+      // 401/403/404: credentials, privileges or a missing template or index. Dropping lines
       // for a configuration error would be silent loss; they wait in Docker's logs until fixed.
       return RETRY;
     }

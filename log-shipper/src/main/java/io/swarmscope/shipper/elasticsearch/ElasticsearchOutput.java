@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Elasticsearch through the bulk API: each event a {@code create} with its deterministic id into
- * the data stream, so a line sent twice (after a crash, a retry, a reconnect) is refused with a
- * 409 and counted as a suppressed duplicate, never stored twice.
+ * the daily index of its own timestamp ({@link DailyIndex}), so a line sent twice (after a crash,
+ * a retry, a reconnect, on either side of midnight) meets its first copy, is refused with a 409
+ * and counted as a suppressed duplicate, never stored twice.
  *
  * <p>A batch is acknowledged only when every item in it is settled: requests that fail as a
  * whole (connection refused, 429, 5xx) are retried with backoff (0.5 s doubling to 30 s) for as
@@ -55,7 +56,7 @@ public final class ElasticsearchOutput extends QueuedOutput {
   private long nextSequence;
   private long nextToAck;
   private final TreeMap<Long, List<LogEvent>> settled = new TreeMap<>();
-  private final String dataStream;
+  private final DailyIndex index;
   private final ShipperMetrics metrics;
   private final String node;
   private volatile boolean failing;
@@ -64,7 +65,7 @@ public final class ElasticsearchOutput extends QueuedOutput {
    * @param inFlight bulk requests sent at once; batches are acknowledged in the order they were
    *     cut whatever order they complete in, so a checkpoint never passes an unsettled batch
    */
-  public ElasticsearchOutput(ElasticsearchClient client, String dataStream, long queueBytes,
+  public ElasticsearchOutput(ElasticsearchClient client, DailyIndex index, long queueBytes,
       BatchPolicy batching, int inFlight, AckListener acks, ShipperMetrics metrics, String node) {
     super("elasticsearch", queueBytes, batching, acks);
     this.slots = new Semaphore(inFlight);
@@ -77,7 +78,7 @@ public final class ElasticsearchOutput extends QueuedOutput {
     // The client's own low-level transport, for one pre-serialised NDJSON body with a length:
     // the typed BulkRequest streams every document as chunks of its own (four writes per line).
     this.rest = ((Rest5ClientTransport) client._transport()).restClient();
-    this.dataStream = dataStream;
+    this.index = index;
     this.metrics = metrics;
     this.node = node;
   }
@@ -167,18 +168,20 @@ public final class ElasticsearchOutput extends QueuedOutput {
     }
   }
 
-  /** One {@code _bulk} request of {@code create} operations with the items' ids; its items. */
+  /** One {@code _bulk} request of {@code create} operations with the items' indices and ids. */
   private List<BulkItemResult> post(List<Item> items) throws IOException {
     Body body = this.body.get();
     body.reset();
     for (Item item : items) {
       body.write(CREATE_PREFIX);
+      body.write(index.nameBytes(item.event.record().first().timestampNanos()));
+      body.write(CREATE_ID);
       body.write(item.event.id().getBytes(StandardCharsets.US_ASCII));
       body.write(CREATE_SUFFIX);
       body.write(item.document);
       body.write('\n');
     }
-    Request request = new Request("POST", "/" + dataStream + "/_bulk");
+    Request request = new Request("POST", "/_bulk");
     request.setEntity(new ByteArrayEntity(body.buffer(), 0, body.size(), NDJSON));
     Response response = rest.performRequest(request);
     try (InputStream in = response.getEntity().getContent()) {
@@ -186,7 +189,8 @@ public final class ElasticsearchOutput extends QueuedOutput {
     }
   }
 
-  private static final byte[] CREATE_PREFIX = "{\"create\":{\"_id\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CREATE_PREFIX = "{\"create\":{\"_index\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CREATE_ID = "\",\"_id\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CREATE_SUFFIX = "\"}}\n".getBytes(StandardCharsets.US_ASCII);
 
   /** The request body, reused between batches (no copy of a 5 MB array per request). */

@@ -26,8 +26,14 @@ import org.slf4j.LoggerFactory;
 /**
  * What the shipper's {@code setup} command does to an Elasticsearch cluster: checks that it
  * answers, installs the ILM policy {@value #POLICY_NAME} where the cluster has ILM, and
- * installs (or overwrites) the index template {@value #TEMPLATE_NAME} for the
- * {@code logs-swarmscope-*} data streams, referencing the policy when it was installed.
+ * installs (or overwrites) the index template {@value #TEMPLATE_NAME} for the daily
+ * {@code swarmscope-logs-*} indices ({@link DailyIndex}), referencing the policy when it was
+ * installed.
+ *
+ * <p>Plain daily indices, not a data stream: a data stream takes {@code create} only into its
+ * current write index, so a line re-sent after a rollover would be stored a second time. The
+ * policy therefore never rolls over; it deletes an index {@code retention} after the day in its
+ * name ({@value #ORIGINATION_SETTING}), so a day of old lines shipped late is kept as long.
  *
  * <p>The template is the classpath resource {@value #TEMPLATE_RESOURCE}, copied at build time
  * from {@code config/elasticsearch/index-template.json}: the bundle's setup job installs the same
@@ -45,11 +51,9 @@ public final class IndexSetup {
   public static final String POLICY_NAME = "swarmscope-logs";
   public static final String TEMPLATE_RESOURCE = "elasticsearch/index-template.json";
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(14);
-  /** Hot phase: roll the backing index over after this age... */
-  public static final String ROLLOVER_MAX_AGE = "1d";
-  /** ...or once a primary shard reaches this size. */
-  public static final String ROLLOVER_MAX_PRIMARY_SHARD_SIZE = "10gb";
   static final String LIFECYCLE_SETTING = "index.lifecycle.name";
+  /** Age counted from the date in the index name, not from when the index was created. */
+  static final String ORIGINATION_SETTING = "index.lifecycle.parse_origination_date";
   /** The major version of elasticsearch-java; the server's must match it. */
   static final int CLIENT_MAJOR = 9;
 
@@ -80,7 +84,8 @@ public final class IndexSetup {
   }
 
   /**
-   * @param retention how long after rollover a backing index is deleted (whole seconds, > 0)
+   * @param retention how long after the day in its name a daily index is deleted (whole
+   *     seconds, > 0)
    */
   public IndexSetup(ElasticsearchClient client, Duration retention) {
     this.client = Objects.requireNonNull(client, "client");
@@ -153,7 +158,7 @@ public final class IndexSetup {
         throw new IOException("cannot read the ILM status (GET _ilm/status): " + describe(e), e);
       }
       warn(notes, "this cluster has no ILM (minimal distribution?): the template is installed"
-          + " without a lifecycle policy; delete old backing indices yourself (" + describe(e) + ")");
+          + " without a lifecycle policy; delete old daily indices yourself (" + describe(e) + ")");
       return false;
     }
     String policy = policyJson(retention);
@@ -162,15 +167,14 @@ public final class IndexSetup {
     } catch (IOException | RuntimeException e) {
       if (isMissingApi(e)) {
         warn(notes, "this cluster has no ILM policy API (minimal distribution?): the template is"
-            + " installed without a lifecycle policy; delete old backing indices yourself ("
+            + " installed without a lifecycle policy; delete old daily indices yourself ("
             + describe(e) + ")");
         return false;
       }
       throw new IOException("cannot install the ILM policy " + POLICY_NAME + ": " + describe(e), e);
     }
-    note(notes, "ILM policy " + POLICY_NAME + " installed: rollover after " + ROLLOVER_MAX_AGE
-        + " or " + ROLLOVER_MAX_PRIMARY_SHARD_SIZE + " per primary shard, delete "
-        + esDuration(retention) + " after rollover");
+    note(notes, "ILM policy " + POLICY_NAME + " installed: a daily index is deleted "
+        + esDuration(retention) + " after the day in its name");
     LifecycleOperationMode mode = status.operationMode();
     if (mode != null && mode != LifecycleOperationMode.Running) {
       warn(notes, "ILM is " + mode.jsonValue() + " on this cluster: nothing rolls over or is"
@@ -194,14 +198,14 @@ public final class IndexSetup {
           + " in time; run setup again to make sure");
       return false;
     }
-    note(notes, "index template " + TEMPLATE_NAME + " installed for logs-swarmscope-*"
+    note(notes, "index template " + TEMPLATE_NAME + " installed for swarmscope-logs-*"
         + (withLifecycle ? " with lifecycle policy " + POLICY_NAME : " without lifecycle policy"));
     return true;
   }
 
   // ---------------------------------------------------------------- bodies
 
-  /** The template resource, with {@value #LIFECYCLE_SETTING} set or removed. */
+  /** The template resource, with {@value #LIFECYCLE_SETTING} and the origination date set or removed. */
   public static String templateJson(boolean withLifecycle) {
     ObjectNode template;
     try (InputStream in = IndexSetup.class.getClassLoader().getResourceAsStream(TEMPLATE_RESOURCE)) {
@@ -215,8 +219,10 @@ public final class IndexSetup {
     ObjectNode settings = template.withObjectProperty("template").withObjectProperty("settings");
     if (withLifecycle) {
       settings.put(LIFECYCLE_SETTING, POLICY_NAME);
+      settings.put(ORIGINATION_SETTING, true);
     } else {
       settings.remove(LIFECYCLE_SETTING);
+      settings.remove(ORIGINATION_SETTING);
       if (settings.get("index") instanceof ObjectNode index) {
         index.remove("lifecycle");
       }
@@ -224,18 +230,17 @@ public final class IndexSetup {
     return template.toString();
   }
 
-  /** The ILM policy: hot with rollover, then delete {@code retention} after rollover. */
+  /**
+   * The ILM policy: delete a daily index {@code retention} after the day in its name. No rollover:
+   * a retry must find its line's index where the first copy went.
+   */
   public static String policyJson(Duration retention) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode policy = root.putObject("policy");
     policy.putObject("_meta").put("description",
-        "swarmscope container logs: roll over daily or at 10 GB per primary shard, then delete");
+        "swarmscope container logs: daily indices named after the lines' own day, deleted "
+        + esDuration(retention) + " after that day");
     ObjectNode phases = policy.putObject("phases");
-    ObjectNode hot = phases.putObject("hot");
-    hot.put("min_age", "0ms");
-    hot.putObject("actions").putObject("rollover")
-        .put("max_age", ROLLOVER_MAX_AGE)
-        .put("max_primary_shard_size", ROLLOVER_MAX_PRIMARY_SHARD_SIZE);
     ObjectNode delete = phases.putObject("delete");
     delete.put("min_age", esDuration(retention));
     delete.putObject("actions").putObject("delete");

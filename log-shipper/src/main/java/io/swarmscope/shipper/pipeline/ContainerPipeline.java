@@ -55,6 +55,8 @@ public final class ContainerPipeline implements RawLineSink {
   private final CounterDataPoint bytesRead;
   private final CounterDataPoint[] byLevel = new CounterDataPoint[LogLevel.values().length];
   private final Map<LineTag, CounterDataPoint> tagged = new HashMap<>();
+  private final RateLimiter limiter;
+  private final CounterDataPoint rateLimited;
 
   /** Lines, and events, up to here were counted already: re-reads do not count them again. */
   private LogPosition linesCountedUpTo;
@@ -71,7 +73,19 @@ public final class ContainerPipeline implements RawLineSink {
   public ContainerPipeline(ContainerTrack track, String hostName, List<Output> outputs,
       Map<String, LogPosition> checkpoints, PipelineSettings settings, ShipperMetrics metrics,
       LongSupplier nanoTime) {
+    this(track, hostName, outputs, checkpoints, settings, metrics, nanoTime, null);
+  }
+
+  /**
+   * @param checkpoints each output's acknowledged position for this container
+   * @param limiter the rate limit of the container's service, shared with the service's other
+   *     containers; null for none
+   */
+  public ContainerPipeline(ContainerTrack track, String hostName, List<Output> outputs,
+      Map<String, LogPosition> checkpoints, PipelineSettings settings, ShipperMetrics metrics,
+      LongSupplier nanoTime, RateLimiter limiter) {
     this.track = track;
+    this.limiter = limiter;
     this.hostName = hostName;
     this.outputs = List.copyOf(outputs);
     this.metrics = metrics;
@@ -96,6 +110,8 @@ public final class ContainerPipeline implements RawLineSink {
     for (LogLevel l : LogLevel.values()) {
       byLevel[l.ordinal()] = metrics.lines.labelValues(c.stack(), service, hostName, l.wireName());
     }
+    this.rateLimited = limiter == null ? null
+        : metrics.dropped.labelValues(c.stack(), service, hostName, "rate_limited");
   }
 
   public ContainerTrack track() {
@@ -291,6 +307,18 @@ public final class ContainerPipeline implements RawLineSink {
     if (r.last().isAfter(eventsCountedUpTo)) {
       byLevel[p.level().ordinal()].inc();
       eventsCountedUpTo = r.last();
+    }
+    // After the level count: the error-rate alerts still see what the limit drops.
+    if (limiter != null && !limiter.tryAcquire()) {
+      rateLimited.inc();
+      long n = limiter.dropsToLog();
+      if (n > 0) {
+        log.warn("service {} is over its rate limit of {} lines/s on this node: dropped {} "
+            + "event(s) (container {} {}), counted in swarmscope_log_lines_dropped_total"
+            + "{{reason=\"rate_limited\"}}; at most one such line every 10 s",
+            limiter.service(), limiter.rate(), n, c.shortId(), c.name());
+      }
+      return;
     }
     byte[] doc = ecs.serialise(c, hostName, r, p);
     LogEvent e = new LogEvent(DocumentIds.of(c.id(), r.first()), c, hostName, r, p, doc);

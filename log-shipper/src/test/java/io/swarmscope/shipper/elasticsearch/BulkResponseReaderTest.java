@@ -12,12 +12,12 @@ class BulkResponseReaderTest {
 
   private static final String RESPONSE = """
       {"errors":true,"took":12,"items":[
-      {"create":{"_index":".ds-logs-swarmscope-default-2026.12.01-000001","_id":"a-1-0","_version":1,
+      {"create":{"_index":"swarmscope-logs-2026.12.01","_id":"a-1-0","_version":1,
         "result":"created","_shards":{"total":1,"successful":1,"failed":0},"_seq_no":0,"_primary_term":1,"status":201}},
-      {"create":{"_index":".ds-logs-swarmscope-default-2026.12.01-000001","_id":"a-1-1","status":409,
+      {"create":{"_index":"swarmscope-logs-2026.12.01","_id":"a-1-1","status":409,
         "error":{"type":"version_conflict_engine_exception","reason":"[a-1-1]: version conflict, document already exists (current version [1])",
-        "index_uuid":"x","shard":"0","index":".ds-logs-swarmscope-default-2026.12.01-000001"}}},
-      {"create":{"_index":".ds-logs-swarmscope-default-2026.12.01-000001","_id":"a-2-0","status":400,
+        "index_uuid":"x","shard":"0","index":"swarmscope-logs-2026.12.01"}}},
+      {"create":{"_index":"swarmscope-logs-2026.12.01","_id":"a-2-0","status":400,
         "error":{"type":"document_parsing_exception","reason":"[1:525] failed to parse field [fields] of type [flattened]",
         "caused_by":{"type":"illegal_argument_exception","reason":"depth limit"}}}}
       ]}""";

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /** {@link IndexSetup} against a real (minimal) Elasticsearch 9 node. */
 class IndexSetupIT {
 
-  /** A data stream of its own, so other tests' counts on logs-swarmscope-default are not touched. */
-  private static final String STREAM = "logs-swarmscope-indexsetupit";
+  /** An index of its own (of the document's day), so other tests' counts are not touched. */
+  private static final String INDEX = "swarmscope-logs-indexsetupit-2026.11.23";
 
   private static ElasticsearchNode node;
   private static ElasticsearchClient client;
@@ -45,8 +45,8 @@ class IndexSetupIT {
         .path("index_templates");
     assertEquals(1, templates.size(), templates.toString());
     JsonNode t = templates.path(0).path("index_template");
-    assertEquals("logs-swarmscope-*", t.path("index_patterns").path(0).asText());
-    assertTrue(t.has("data_stream"), t.toString());
+    assertEquals("swarmscope-logs-*", t.path("index_patterns").path(0).asText());
+    assertFalse(t.has("data_stream"), t.toString());
     JsonNode settings = t.path("template").path("settings");
     assertFalse(settings.toString().contains("lifecycle"), settings.toString());
     JsonNode props = t.path("template").path("mappings").path("properties");
@@ -69,7 +69,7 @@ class IndexSetupIT {
   }
 
   @Test
-  void firstWriteCreatesADataStreamWithTheTemplatesMappings() throws Exception {
+  void firstWriteCreatesADailyIndexWithTheTemplatesMappings() throws Exception {
     new IndexSetup(client).run();
     Map<String, Object> doc = Map.of(
         "@timestamp", "2026-11-23T10:15:30.123456789Z",
@@ -79,14 +79,13 @@ class IndexSetupIT {
         "fields", Map.of("user", Map.of("id", "42")),
         "swarmscope", Map.of("lines", 1));
     BulkResponse bulk = client.bulk(b -> b.operations(op -> op.create(
-        c -> c.index(STREAM).id("indexsetupit-1").document(doc))));
+        c -> c.index(INDEX).id("indexsetupit-1").document(doc))));
     assertFalse(bulk.errors(), bulk.toString());
 
-    JsonNode mappings = node.getJson("/" + STREAM + "/_mapping");
+    JsonNode mappings = node.getJson("/" + INDEX + "/_mapping");
     List<String> indices = new ArrayList<>();
     mappings.fieldNames().forEachRemaining(indices::add);
-    assertEquals(1, indices.size(), indices.toString());
-    assertTrue(indices.get(0).startsWith(".ds-" + STREAM + "-"), indices.toString());
+    assertEquals(List.of(INDEX), indices, "a plain index, no data stream's backing index");
     JsonNode m = mappings.path(indices.get(0)).path("mappings");
     assertEquals("false", m.path("dynamic").asText());
     JsonNode props = m.path("properties");
@@ -95,14 +94,14 @@ class IndexSetupIT {
     assertEquals("keyword",
         props.path("log").path("properties").path("format").path("type").asText());
 
-    JsonNode resolved = node.getJson("/_resolve/index/" + STREAM);
-    assertEquals(STREAM, resolved.path("data_streams").path(0).path("name").asText(),
-        resolved.toString());
+    JsonNode resolved = node.getJson("/_resolve/index/" + INDEX);
+    assertEquals(0, resolved.path("data_streams").size(), resolved.toString());
+    assertEquals(INDEX, resolved.path("indices").path(0).path("name").asText(), resolved.toString());
 
-    assertEquals(1, node.count(STREAM));
-    assertEquals(1, node.count(STREAM, "fields.user.id:42"));
-    assertEquals(1, node.count(STREAM, "log.format:logfmt"));
-    JsonNode hit = node.search(STREAM, "{\"query\":{\"ids\":{\"values\":[\"indexsetupit-1\"]}}}")
+    assertEquals(1, node.count(INDEX));
+    assertEquals(1, node.count(INDEX, "fields.user.id:42"));
+    assertEquals(1, node.count(INDEX, "log.format:logfmt"));
+    JsonNode hit = node.search(INDEX, "{\"query\":{\"ids\":{\"values\":[\"indexsetupit-1\"]}}}")
         .path("hits").path("hits").path(0);
     assertEquals("2026-11-23T10:15:30.123456789Z", hit.path("_source").path("@timestamp").asText());
   }

@@ -19,7 +19,8 @@ class IndexSetupTest {
   @Test
   void templateResourceIsTheBundlesTemplate() throws Exception {
     JsonNode t = JSON.readTree(IndexSetup.templateJson(false));
-    assertEquals("logs-swarmscope-*", t.path("index_patterns").path(0).asText());
+    assertEquals("swarmscope-logs-*", t.path("index_patterns").path(0).asText());
+    assertFalse(t.has("data_stream"), "plain daily indices: a data stream would take a retry after a rollover into a new backing index");
     JsonNode props = t.path("template").path("mappings").path("properties");
     assertEquals("date_nanos", props.path("@timestamp").path("type").asText());
     assertEquals("flattened", props.path("fields").path("type").asText());
@@ -27,6 +28,7 @@ class IndexSetupTest {
     assertEquals("integer",
         props.path("swarmscope").path("properties").path("lines").path("type").asText());
     assertFalse(t.path("template").path("settings").has(IndexSetup.LIFECYCLE_SETTING));
+    assertFalse(t.path("template").path("settings").has(IndexSetup.ORIGINATION_SETTING));
   }
 
   @Test
@@ -34,15 +36,16 @@ class IndexSetupTest {
     JsonNode with = JSON.readTree(IndexSetup.templateJson(true));
     assertEquals(IndexSetup.POLICY_NAME,
         with.path("template").path("settings").path(IndexSetup.LIFECYCLE_SETTING).asText());
+    assertTrue(with.path("template").path("settings").path(IndexSetup.ORIGINATION_SETTING).asBoolean(),
+        "retention counts from the day in the index name");
     assertEquals("0", with.path("template").path("settings").path("number_of_replicas").asText());
   }
 
   @Test
-  void policyRollsOverAndDeletesAfterRetention() throws Exception {
+  void policyNeverRollsOverAndDeletesAfterRetention() throws Exception {
     JsonNode p = JSON.readTree(IndexSetup.policyJson(Duration.ofDays(30))).path("policy");
-    JsonNode rollover = p.path("phases").path("hot").path("actions").path("rollover");
-    assertEquals("1d", rollover.path("max_age").asText());
-    assertEquals("10gb", rollover.path("max_primary_shard_size").asText());
+    assertFalse(p.toString().contains("rollover"), p.toString());
+    assertEquals(1, p.path("phases").size(), p.toString());
     assertEquals("30d", p.path("phases").path("delete").path("min_age").asText());
     assertTrue(p.path("phases").path("delete").path("actions").has("delete"));
   }

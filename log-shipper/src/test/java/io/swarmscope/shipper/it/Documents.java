@@ -4,33 +4,33 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The documents of a data stream, read back for assertions (sorted by @timestamp). */
+/** The documents of an index pattern, read back for assertions (sorted by @timestamp). */
 public final class Documents {
 
   private Documents() {}
 
-  /** The count, or -1 while the data stream does not answer yet (its shard is starting: 503). */
-  public static long count(ElasticsearchNode es, String dataStream) {
+  /** The count, or -1 while the index does not answer yet (its shard is starting: 503). */
+  public static long count(ElasticsearchNode es, String indices) {
     try {
-      return es.count(dataStream);
+      return es.count(indices);
     } catch (RuntimeException | AssertionError e) {
       return -1;
     }
   }
 
   /** As {@link #count(ElasticsearchNode, String)}, for documents matching a query string. */
-  public static long count(ElasticsearchNode es, String dataStream, String query) {
+  public static long count(ElasticsearchNode es, String indices, String query) {
     try {
-      return es.count(dataStream, query);
+      return es.count(indices, query);
     } catch (RuntimeException | AssertionError e) {
       return -1;
     }
   }
 
   /** Every document, sorted by @timestamp, read with a scroll (more than 10k documents too). */
-  public static List<JsonNode> all(ElasticsearchNode es, String dataStream) {
-    es.refresh(dataStream);
-    JsonNode r = es.request("POST", "/" + dataStream + "/_search?scroll=1m",
+  public static List<JsonNode> all(ElasticsearchNode es, String indices) {
+    es.refresh(indices);
+    JsonNode r = es.request("POST", "/" + indices + "/_search?scroll=1m",
         "{\"size\": 5000, \"sort\": [{\"@timestamp\": \"asc\"}], \"query\": {\"match_all\": {}}}")
         .requireOk().json();
     List<JsonNode> out = new ArrayList<>();
@@ -47,9 +47,9 @@ public final class Documents {
     return out;
   }
 
-  public static List<String> messages(ElasticsearchNode es, String dataStream) {
+  public static List<String> messages(ElasticsearchNode es, String indices) {
     List<String> out = new ArrayList<>();
-    for (JsonNode hit : all(es, dataStream)) {
+    for (JsonNode hit : all(es, indices)) {
       out.add(hit.path("_source").path("message").asText());
     }
     return out;

@@ -11,14 +11,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the shipper's Elasticsearch integration tests share: the real engine, the shared real
- * Elasticsearch node with the index template installed, a data stream and containers of the
+ * Elasticsearch node with the index template installed, daily indices and containers of the
  * test's own, and a state directory. A test that stopped the node gets it started again.
  */
 abstract class ElasticsearchShipperTest {
 
   protected static ElasticsearchNode es;
   protected Workloads workloads;
-  protected String dataStream;
+  /** This test's index prefix, {@code swarmscope-logs-<test>-<run>}. */
+  protected String indexPrefix;
+  /** The pattern of this test's daily indices. */
+  protected String indices;
   @TempDir protected Path state;
 
   @BeforeAll
@@ -31,8 +34,9 @@ abstract class ElasticsearchShipperTest {
   @BeforeEach
   void workloads(TestInfo info) {
     workloads = new Workloads();
-    dataStream = "logs-swarmscope-" + info.getTestMethod().orElseThrow().getName().toLowerCase()
+    indexPrefix = "swarmscope-logs-" + info.getTestMethod().orElseThrow().getName().toLowerCase()
         + "-" + workloads.run();
+    indices = indexPrefix + "-*";
   }
 
   @AfterEach
@@ -43,10 +47,10 @@ abstract class ElasticsearchShipperTest {
     workloads.close();
   }
 
-  /** Shipper arguments: this test's containers only, into this test's data stream. */
+  /** Shipper arguments: this test's containers only, into this test's daily indices. */
   protected List<String> shipperArgs(Path checkpoints) {
     List<String> args = ShipperUnderTest.baseArgs(workloads, checkpoints);
-    args.addAll(ShipperUnderTest.elasticsearchArgs(es, dataStream));
+    args.addAll(ShipperUnderTest.elasticsearchArgs(es, indexPrefix));
     return args;
   }
 }

@@ -38,8 +38,8 @@ class MultiOutputIT extends ElasticsearchShipperTest {
       workloads.awaitExit(id, Duration.ofMinutes(1));
       // Logstash is down all along: Elasticsearch still gets everything.
       Workloads.await(n + " lines in Elasticsearch", Duration.ofMinutes(2),
-          () -> Documents.count(es, dataStream) >= n, () -> s.metrics().text());
-      assertEquals(n, new HashSet<>(Documents.messages(es, dataStream)).size());
+          () -> Documents.count(es, indices) >= n, () -> s.metrics().text());
+      assertEquals(n, new HashSet<>(Documents.messages(es, indices)).size());
       assertTrue(s.metrics().sum("swarmscope_output_errors_total", "reason=\"detached_slow\"") >= 1,
           "the full Logstash queue was detached");
       assertTrue(s.metrics().sum("swarmscope_log_events_shipped_total", "output=\"elasticsearch\"") >= n);
@@ -52,7 +52,7 @@ class MultiOutputIT extends ElasticsearchShipperTest {
           assertTrue(got.contains("line " + i), "line " + i + " reached Logstash");
         }
       }
-      assertEquals(n, Documents.count(es, dataStream), "the catch-up re-read sent nothing twice to Elasticsearch");
+      assertEquals(n, Documents.count(es, indices), "the catch-up re-read sent nothing twice to Elasticsearch");
     }
   }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The shipper in this JVM against the real engine and a real Elasticsearch node: what arrives,
- * how often, and in which shape. Each test writes to its own data stream.
+ * how often, and in which shape. Each test writes to daily indices of its own.
  */
 class ShipperElasticsearchIT extends ElasticsearchShipperTest {
 
@@ -29,13 +29,13 @@ class ShipperElasticsearchIT extends ElasticsearchShipperTest {
   }
 
   private void awaitCount(long n) {
-    Workloads.await(n + " documents in " + dataStream, Duration.ofMinutes(3),
+    Workloads.await(n + " documents in " + indices, Duration.ofMinutes(3),
         () -> count() >= n, () -> count() + " documents; shipper metrics:\n" + current.metrics().text());
   }
 
-  /** The count, or -1 while the data stream's shard is still starting (503). */
+  /** The count, or -1 while the index's shard is still starting (503). */
   private long count() {
-    return Documents.count(es, dataStream);
+    return Documents.count(es, indices);
   }
 
   @Test
@@ -47,14 +47,14 @@ class ShipperElasticsearchIT extends ElasticsearchShipperTest {
       awaitCount(n);
       Workloads.await("shipper lag back to zero", Duration.ofMinutes(1),
           () -> s.metrics().sum("swarmscope_log_lag_seconds") == 0);
-      List<String> messages = Documents.messages(es, dataStream);
+      List<String> messages = Documents.messages(es, indices);
       assertEquals(n, messages.size(), "documents stored");
       Set<String> distinct = new HashSet<>(messages);
       assertEquals(n, distinct.size(), "no duplicates");
       for (int i = 1; i <= n; i++) {
         assertTrue(distinct.contains("line " + i), "line " + i + " arrived");
       }
-      JsonNode doc = Documents.all(es, dataStream).get(0).path("_source");
+      JsonNode doc = Documents.all(es, indices).get(0).path("_source");
       assertEquals(id, doc.path("container").path("id").asText());
       assertEquals("numbered-" + workloads.run(), doc.path("container").path("name").asText());
       assertEquals(Workloads.IMAGE, doc.path("container").path("image").path("name").asText());
@@ -74,7 +74,7 @@ class ShipperElasticsearchIT extends ElasticsearchShipperTest {
           + " head -c 100000 /dev/zero | tr '\\0' b; echo; echo after");
       workloads.awaitExit(id, Duration.ofMinutes(1));
       awaitCount(4);
-      List<String> m = Documents.messages(es, dataStream);
+      List<String> m = Documents.messages(es, indices);
       assertEquals(List.of("before", "a".repeat(40000), "b".repeat(100000), "after"), m);
     }
   }
@@ -85,7 +85,7 @@ class ShipperElasticsearchIT extends ElasticsearchShipperTest {
       String id = workloads.start("huge", List.of(), "head -c 50000 /dev/zero | tr '\\0' c; echo; echo next");
       workloads.awaitExit(id, Duration.ofMinutes(1));
       awaitCount(2);
-      List<JsonNode> docs = Documents.all(es, dataStream);
+      List<JsonNode> docs = Documents.all(es, indices);
       JsonNode cut = docs.get(0).path("_source");
       assertEquals("c".repeat(20000) + " [truncated 30000 bytes]", cut.path("message").asText());
       assertTrue(cut.path("tags").toString().contains("truncated"), cut.path("tags").toString());
@@ -100,7 +100,7 @@ class ShipperElasticsearchIT extends ElasticsearchShipperTest {
       String id = workloads.start("tty", List.of("-t"), Workloads.numbered("tty", 300, 0));
       workloads.awaitExit(id, Duration.ofMinutes(1));
       awaitCount(300);
-      List<JsonNode> docs = Documents.all(es, dataStream);
+      List<JsonNode> docs = Documents.all(es, indices);
       Set<String> messages = new TreeSet<>();
       for (JsonNode d : docs) {
         messages.add(d.path("_source").path("message").asText());
@@ -122,7 +122,7 @@ class ShipperElasticsearchIT extends ElasticsearchShipperTest {
       workloads.awaitExit(id, Duration.ofMinutes(1));
       awaitCount(3);
       Workloads.await("the last line flushed", Duration.ofSeconds(30), () -> count() == 3);
-      List<JsonNode> docs = Documents.all(es, dataStream);
+      List<JsonNode> docs = Documents.all(es, indices);
       assertEquals(3, docs.size());
       JsonNode ex = docs.get(1).path("_source");
       assertTrue(ex.path("message").asText().startsWith("Exception in thread \"main\""), ex.toString());
@@ -143,7 +143,7 @@ class ShipperElasticsearchIT extends ElasticsearchShipperTest {
       workloads.awaitExit(restarted, Duration.ofMinutes(1));
       workloads.awaitExit(fast, Duration.ofMinutes(1));
       awaitCount(402);
-      List<String> m = Documents.messages(es, dataStream);
+      List<String> m = Documents.messages(es, indices);
       assertEquals(402, m.size(), "200 lines per run, two runs, plus two: " + m.size());
       assertEquals(2, m.stream().filter(x -> x.equals("run 200")).count());
       assertTrue(m.contains("one") && m.contains("two"));
@@ -158,7 +158,7 @@ class ShipperElasticsearchIT extends ElasticsearchShipperTest {
           "printf 'bad \\377\\376 bytes\\n'; printf 'nul \\000 here\\n'; echo 'ok ✓'");
       workloads.awaitExit(id, Duration.ofMinutes(1));
       awaitCount(3);
-      List<JsonNode> docs = Documents.all(es, dataStream);
+      List<JsonNode> docs = Documents.all(es, indices);
       assertEquals("bad \uFFFD\uFFFD bytes", docs.get(0).path("_source").path("message").asText());
       assertTrue(docs.get(0).path("_source").path("tags").toString().contains("invalid_utf8"));
       assertTrue(docs.get(1).path("_source").path("message").asText().startsWith("nul "));
@@ -180,7 +180,7 @@ class ShipperElasticsearchIT extends ElasticsearchShipperTest {
       String id = workloads.start("clash", List.of(), "echo '" + line + "'; echo '{\"message\":\"fine\",\"n\":1}'");
       workloads.awaitExit(id, Duration.ofMinutes(1));
       awaitCount(2);
-      List<JsonNode> docs = Documents.all(es, dataStream);
+      List<JsonNode> docs = Documents.all(es, indices);
       JsonNode fallback = docs.get(0).path("_source");
       assertTrue(fallback.path("tags").toString().contains("mapping_fallback"), fallback.toString());
       assertEquals(line, fallback.path("event").path("original").asText());
@@ -209,11 +209,11 @@ class ShipperElasticsearchIT extends ElasticsearchShipperTest {
         () -> Workloads.docker("logs", "--tail", "1", id).output().contains("last"));
     try (ShipperUnderTest s = shipper()) {
       Workloads.await("last line shipped", Duration.ofMinutes(2),
-          () -> Documents.count(es, dataStream, "message:last") == 1);
+          () -> Documents.count(es, indices, "message:last") == 1);
       assertEquals(1, s.metrics().sum("swarmscope_log_rotation_losses_total"),
           "the burst rotated the checkpoint's file away");
       assertTrue(s.metrics().sum("swarmscope_log_rotation_gap_seconds_total") > 0);
-      List<String> m = Documents.messages(es, dataStream);
+      List<String> m = Documents.messages(es, indices);
       assertEquals(50, m.stream().filter(x -> x.startsWith("early")).count(), "early lines not re-sent");
       assertEquals(m.size(), new HashSet<>(m).size(), "no duplicates");
       assertTrue(m.size() < 50 + 3000 + 1, "rotation deleted some burst lines: " + m.size());
@@ -231,7 +231,7 @@ class ShipperElasticsearchIT extends ElasticsearchShipperTest {
       }
       awaitCount(1);
       Thread.sleep(2000);
-      assertEquals(List.of("shown"), Documents.messages(es, dataStream));
+      assertEquals(List.of("shown"), Documents.messages(es, indices));
     }
   }
 }

@@ -24,7 +24,7 @@ class ShipperProcessIT extends ElasticsearchShipperTest {
   }
 
   private void assertExactlyOnce(String prefix, int n) {
-    List<String> messages = Documents.messages(es, dataStream);
+    List<String> messages = Documents.messages(es, indices);
     Set<String> distinct = new HashSet<>(messages);
     assertEquals(messages.size(), distinct.size(), "duplicates stored");
     List<Integer> missing = new ArrayList<>();
@@ -55,7 +55,7 @@ class ShipperProcessIT extends ElasticsearchShipperTest {
     }
     try (ShipperProcess p = ShipperProcess.start(args(), log)) {
       workloads.awaitExit(id, Duration.ofMinutes(5));
-      Workloads.await(n + " lines", Duration.ofMinutes(3), () -> Documents.count(es, dataStream) >= n);
+      Workloads.await(n + " lines", Duration.ofMinutes(3), () -> Documents.count(es, indices) >= n);
       Thread.sleep(3000);
       suppressed += p.metrics().sum("swarmscope_log_duplicates_suppressed_total");
       assertExactlyOnce("line", n);
@@ -74,7 +74,7 @@ class ShipperProcessIT extends ElasticsearchShipperTest {
     args.add("--queue.bytes=2m");
     String id = workloads.start("outage", List.of(), Workloads.numbered("line", n, 4000));
     try (ShipperProcess p = ShipperProcess.start(args, log)) {
-      Workloads.await("first lines", Duration.ofMinutes(1), () -> Documents.count(es, dataStream) > 100);
+      Workloads.await("first lines", Duration.ofMinutes(1), () -> Documents.count(es, indices) > 100);
       long rssBefore = p.rssKib();
       es.stop();
       long maxRss = rssBefore;
@@ -89,7 +89,7 @@ class ShipperProcessIT extends ElasticsearchShipperTest {
       double errors = p.metrics().sum("swarmscope_output_errors_total");
       es.start();
       workloads.awaitExit(id, Duration.ofMinutes(5));
-      Workloads.await(n + " lines", Duration.ofMinutes(5), () -> Documents.count(es, dataStream) >= n);
+      Workloads.await(n + " lines", Duration.ofMinutes(5), () -> Documents.count(es, indices) >= n);
       Thread.sleep(3000);
       System.out.printf("outage test: RSS before %d KiB, max during outage %d KiB; max queue %.0f bytes;"
           + " lag at the end of the outage %.1f s; output errors %.0f%n", rssBefore, maxRss, maxQueue, lag, errors);

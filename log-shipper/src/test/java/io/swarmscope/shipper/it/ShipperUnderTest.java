@@ -25,10 +25,10 @@ public final class ShipperUnderTest implements AutoCloseable {
         "--include.labels=" + w.includeLabel()));
   }
 
-  /** Arguments for the Elasticsearch output into {@code dataStream} of {@code es}. */
-  public static List<String> elasticsearchArgs(ElasticsearchNode es, String dataStream) {
+  /** Arguments for the Elasticsearch output into the daily indices {@code indexPrefix-*} of {@code es}. */
+  public static List<String> elasticsearchArgs(ElasticsearchNode es, String indexPrefix) {
     return List.of("--outputs=elasticsearch", "--elasticsearch.url=" + es.url(),
-        "--elasticsearch.data.stream=" + dataStream, "--elasticsearch.batch.linger.ms=100");
+        "--elasticsearch.index.prefix=" + indexPrefix, "--elasticsearch.batch.linger.ms=100");
   }
 
   public static ShipperUnderTest start(List<String> args) throws Exception {

@@ -167,4 +167,23 @@ class ContainerPipelineTest {
     assertEquals(List.of("one", "two", "three", "four"), logstash.messages(), "Logstash caught up");
     assertFalse(p.needsCatchUp());
   }
+
+  @Test
+  void aServiceOverItsRateLimitLosesOnlyWhatIsOverWithACounterAndKeepsTheLevelCounts() throws Exception {
+    Recording out = new Recording("es");
+    ContainerIdentity c = new ContainerIdentity(ID, "/app", "img:1",
+        Map.of(ContainerIdentity.SERVICE_NAME, "shop_api", ContainerIdentity.STACK_NAMESPACE, "shop"));
+    RateLimiter limit = new RateLimiter("shop_api", 2, clock::get);
+    ContainerPipeline p = new ContainerPipeline(new ContainerTrack(c), "node-1", List.of(out),
+        Map.of(), settings, metrics, clock::get, limit);
+    p.beginStream();
+    feed(p, 100, "a", "b", "c", "d");  // a burst of 2 passes, c and d are over
+    clock.addAndGet(500_000_000L);  // half a second: one more token
+    feed(p, 200, "e", "f");
+    p.endOfLog();
+    assertEquals(List.of("a", "b", "e"), out.messages());
+    assertEquals(3, metrics.dropped.labelValues("shop", "shop_api", "node-1", "rate_limited").get());
+    assertEquals(6, metrics.lines.labelValues("shop", "shop_api", "node-1", "unknown").get(),
+        "the level counters (and the error-rate alerts) still see every event");
+  }
 }
