@@ -4,9 +4,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * How many bytes of log a container's logging driver keeps before rotation deletes the oldest:
- * {@code max-size x max-file}. json-file without {@code max-size} never rotates (unbounded);
- * the local driver defaults to 20 MB x 5. Other drivers keep what their own store keeps: unknown.
+ * How many bytes a container may write after the outputs stopped before rotation deletes a line
+ * not yet shipped, at worst: {@code max-size x (max-file - 1)}. Docker keeps up to
+ * {@code max-file} files, but an outage that starts just before the current file fills has only
+ * the other {@code max-file - 1} files' worth of room left (0 with {@code max-file=1}, where a full
+ * file is truncated). json-file without {@code max-size} never rotates (unbounded); the local
+ * driver defaults to 20 MB x 5. Other drivers keep what their own store keeps: unknown.
  */
 public final class LogCapacity {
 
@@ -21,8 +24,8 @@ public final class LogCapacity {
     Map<String, String> o = options == null ? Map.of() : options;
     return switch (driver) {
       case "json-file" -> o.containsKey("max-size")
-          ? size(o.get("max-size")) * count(o.getOrDefault("max-file", "1")) : UNBOUNDED;
-      case "local" -> size(o.getOrDefault("max-size", "20m")) * count(o.getOrDefault("max-file", "5"));
+          ? size(o.get("max-size")) * (count(o.getOrDefault("max-file", "1")) - 1) : UNBOUNDED;
+      case "local" -> size(o.getOrDefault("max-size", "20m")) * (count(o.getOrDefault("max-file", "5")) - 1);
       default -> UNKNOWN;
     };
   }

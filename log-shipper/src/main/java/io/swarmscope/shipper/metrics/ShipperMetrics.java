@@ -69,7 +69,7 @@ public final class ShipperMetrics {
         .help("Age of the oldest line read from the container but not yet acknowledged by every output (0 when caught up).")
         .labelNames("stack", "service", "node", "container").register(registry);
     bufferHorizon = Gauge.builder().name("swarmscope_log_buffer_horizon_seconds")
-        .help("How long the outputs may stay down before Docker's log rotation (max-size x max-file) deletes lines not yet shipped, at the container's current write rate; +Inf without rotation.")
+        .help("How long the outputs may stay down, at worst, before Docker's log rotation deletes lines not yet shipped: max-size x (max-file - 1) over the container's current write rate; +Inf without rotation.")
         .labelNames("stack", "service", "node", "container").register(registry);
     followed = Gauge.builder().name("swarmscope_log_followed_containers")
         .help("Containers whose logs are being followed, by logging driver.")

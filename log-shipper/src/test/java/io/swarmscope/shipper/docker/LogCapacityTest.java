@@ -12,14 +12,14 @@ class LogCapacityTest {
   @Test
   void jsonFileRotatesOnlyWithMaxSize() {
     assertEquals(LogCapacity.UNBOUNDED, LogCapacity.of("json-file", Map.of()));
-    assertEquals(3 * 10_000_000L, LogCapacity.of("json-file", Map.of("max-size", "10m", "max-file", "3")));
-    assertEquals(20_000L, LogCapacity.of("json-file", Map.of("max-size", "20k")));
+    assertEquals(2 * 10_000_000L, LogCapacity.of("json-file", Map.of("max-size", "10m", "max-file", "3")));
+    assertEquals(0L, LogCapacity.of("json-file", Map.of("max-size", "20k")), "one file: truncated when full");
   }
 
   @Test
   void localDriverDefaultsToFiveTimesTwentyMegabytes() {
-    assertEquals(100_000_000L, LogCapacity.of("local", Map.of()));
-    assertEquals(2 * 1_500_000_000L, LogCapacity.of("local", Map.of("max-size", "1.5g", "max-file", "2")));
+    assertEquals(80_000_000L, LogCapacity.of("local", Map.of()));
+    assertEquals(1_500_000_000L, LogCapacity.of("local", Map.of("max-size", "1.5g", "max-file", "2")));
   }
 
   @Test
