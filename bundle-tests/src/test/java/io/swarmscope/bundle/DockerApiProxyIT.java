@@ -3,7 +3,6 @@ package io.swarmscope.bundle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -107,7 +106,7 @@ class DockerApiProxyIT {
         Map.of("DOCKER_API_PROXY_TIMEOUT", SHORT_TIMEOUT.toSeconds() + "s")), "local/haproxy:bundle-test");
     String port = docker("port", PROXY_SHORT_TIMEOUT, "2375/tcp").lines().findFirst().orElseThrow().strip();
     shortTimeoutUrl = "http://" + port.replace("0.0.0.0", "127.0.0.1");
-    await("the proxy to answer", Duration.ofSeconds(30), () -> status("GET", "/_ping") == 200 ? true : null);
+    Tools.await("the proxy to answer", Duration.ofSeconds(30), () -> status("GET", "/_ping") == 200 ? true : null);
   }
 
   /** How stack.yml runs the proxy, plus a published TCP port for the test's requests. */
@@ -237,7 +236,7 @@ class DockerApiProxyIT {
         "-e", "SWARMSCOPE_INCLUDE_LABELS=" + LABEL), "local/swarmscope-log-shipper:test");
 
     String exporterUrl = "http://" + hostPort(exporter, 9100) + "/metrics";
-    String metrics = await("the exporter to report the workload container", Duration.ofSeconds(90), () -> {
+    String metrics = Tools.await("the exporter to report the workload container", Duration.ofSeconds(90), () -> {
       String body = get(http, exporterUrl, null).body();
       return body.contains("name=\"" + WORKLOAD + "\"") && body.contains("swarm_node_info{") ? body : null;
     });
@@ -249,7 +248,7 @@ class DockerApiProxyIT {
     assertTrue(metrics.lines().anyMatch(l -> l.startsWith("container_network_receive_bytes_total{")
         && l.contains("name=\"" + WORKLOAD + "\"")), "network of the workload");
 
-    await("the shipper to ship the workload's lines", Duration.ofSeconds(90), () -> {
+    Tools.await("the shipper to ship the workload's lines", Duration.ofSeconds(90), () -> {
       String out = Tools.run(List.of("sh", "-c", "docker logs " + shipper + " 2>/dev/null"), 30).output();
       return out.contains("\"message\":\"workload-line\"") ? true : null;
     });
@@ -363,29 +362,6 @@ class DockerApiProxyIT {
   private static String hostPort(String container, int port) {
     return docker("port", container, port + "/tcp").lines().findFirst().orElseThrow().strip()
         .replace("0.0.0.0", "127.0.0.1");
-  }
-
-  /** Polls until {@code probe} gives a value; the limit only bounds a broken run. */
-  private static <T> T await(String what, Duration limit, Supplier<T> probe) {
-    Instant deadline = Instant.now().plus(limit);
-    RuntimeException last = null;
-    while (Instant.now().isBefore(deadline)) {
-      try {
-        T value = probe.get();
-        if (value != null) {
-          return value;
-        }
-      } catch (RuntimeException e) {
-        last = e;
-      }
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    return fail("gave up waiting for " + what + (last == null ? "" : ": " + last));
   }
 
   private static String seconds(Instant since) {

@@ -85,4 +85,31 @@ final class Tools {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * Polls every 500 ms until {@code probe} gives a value (exceptions count as "not yet"); the
+   * limit only bounds a broken run, and the last exception is in the failure message.
+   */
+  static <T> T await(String what, java.time.Duration limit, java.util.function.Supplier<T> probe) {
+    java.time.Instant deadline = java.time.Instant.now().plus(limit);
+    RuntimeException last = null;
+    while (java.time.Instant.now().isBefore(deadline)) {
+      try {
+        T value = probe.get();
+        if (value != null) {
+          return value;
+        }
+      } catch (RuntimeException e) {
+        last = e;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return org.junit.jupiter.api.Assertions.fail("gave up waiting for " + what
+        + (last == null ? "" : ": " + last));
+  }
 }

@@ -3,7 +3,6 @@ package io.swarmscope.bundle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -15,14 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,7 +139,7 @@ class UiAuthProxyIT {
       assertEquals(401, get(url, "ops:wrong").statusCode(), "wrong password: " + url);
       assertEquals(401, get(url, "nobody:ops-secret").statusCode(), "unknown user: " + url);
       // The UI may still be starting (Prometheus, Alertmanager): 502 until it answers.
-      HttpResponse<String> ok = await("port " + e.getKey() + " to serve " + check[0], Duration.ofSeconds(60), () -> {
+      HttpResponse<String> ok = Tools.await("port " + e.getKey() + " to serve " + check[0], Duration.ofSeconds(60), () -> {
         HttpResponse<String> r = get(url, RIGHT);
         return r.statusCode() == 200 ? r : null;
       });
@@ -198,25 +195,4 @@ class UiAuthProxyIT {
     }
   }
 
-  private static <T> T await(String what, Duration limit, Supplier<T> probe) {
-    Instant deadline = Instant.now().plus(limit);
-    RuntimeException last = null;
-    while (Instant.now().isBefore(deadline)) {
-      try {
-        T value = probe.get();
-        if (value != null) {
-          return value;
-        }
-      } catch (RuntimeException e) {
-        last = e;
-      }
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    return fail("gave up waiting for " + what + (last == null ? "" : ": " + last));
-  }
 }
