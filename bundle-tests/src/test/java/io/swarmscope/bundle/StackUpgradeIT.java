@@ -235,8 +235,8 @@ class StackUpgradeIT {
     LiveStack.sleep(3000); // a duplicate arriving late would show now
     Map<Integer, Integer> seen = new TreeMap<>();
     int lastSeen = 0;
-    stack.esPost("/logs-swarmscope-*/_refresh", "");
-    JsonNode hits = stack.esPost("/logs-swarmscope-*/_search", "{\"size\":10000,\"_source\":[\"message\"],"
+    stack.esPost("/swarmscope-logs-*/_refresh", "");
+    JsonNode hits = stack.esPost("/swarmscope-logs-*/_search", "{\"size\":10000,\"_source\":[\"message\"],"
         + "\"query\":{\"term\":{\"swarm.service\":\"" + STACK + "_counter\"}}}").path("hits").path("hits");
     for (JsonNode h : hits) {
       String message = h.path("_source").path("message").asText();
@@ -283,7 +283,7 @@ class StackUpgradeIT {
   }
 
   private long countLines() {
-    return stack.esPost("/logs-swarmscope-*/_count", "{\"query\":{\"term\":{\"swarm.service\":\"" + STACK + "_counter\"}}}")
+    return stack.esPost("/swarmscope-logs-*/_count", "{\"query\":{\"term\":{\"swarm.service\":\"" + STACK + "_counter\"}}}")
         .path("count").asLong(0);
   }
 
