@@ -116,8 +116,12 @@ final class SwarmBed implements AutoCloseable {
     String save = "docker save " + String.join(" ", images);
     List<CompletableFuture<Tools.Exec>> loads = new ArrayList<>();
     for (Node n : nodes) {
-      loads.add(CompletableFuture.supplyAsync(() -> Tools.run(List.of("bash", "-euo", "pipefail", "-c",
-          save + " | docker -H " + n.engine() + " load -q"), 600)));
+      // Once more on failure: the machine is shared, and a pipe of 1 GB is a long time to be lucky.
+      loads.add(CompletableFuture.supplyAsync(() -> {
+        List<String> command = List.of("bash", "-euo", "pipefail", "-c", save + " | docker -H " + n.engine() + " load -q");
+        Tools.Exec e = Tools.run(command, 600);
+        return e.exitCode() == 0 ? e : Tools.run(command, 600);
+      }));
     }
     for (int i = 0; i < nodes.size(); i++) {
       Tools.Exec e = loads.get(i).join();
@@ -148,6 +152,11 @@ final class SwarmBed implements AutoCloseable {
   /** Stops the node's container (its engine stops its containers first): the node goes Down. */
   void stop(Node node) {
     host(120, "docker", "stop", "-t", "20", node.name());
+  }
+
+  /** Kills the node's container (SIGKILL, like a power cut): nothing on it gets to shut down. */
+  void kill(Node node) {
+    host(60, "docker", "kill", node.name());
   }
 
   /** Starts a stopped node's container again and waits for its engine. */
