@@ -32,7 +32,9 @@ class StackFileTest {
       List.of("stack.yml", "stack.logs-only.yml"),
       // The single-node machine (README "Try it on one machine", StackDeployIT), also with a half.
       List.of("stack.yml", "stack.single-node-test.yml"),
-      List.of("stack.yml", "stack.metrics-only.yml", "stack.single-node-test.yml"));
+      List.of("stack.yml", "stack.metrics-only.yml", "stack.single-node-test.yml"),
+      // The multi-node Docker-in-Docker bed (docs/test-bed.md, SwarmBedIT).
+      List.of("stack.yml", "stack.single-node-test.yml", "stack.multi-node-test.yml"));
 
   @Test
   void dockerAcceptsEveryDocumentedCombination() {
