@@ -2,6 +2,10 @@ package io.swarmscope.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * A swarm of N Docker-in-Docker managers on this machine (docs/test-bed.md): each node is a
@@ -222,6 +227,43 @@ final class SwarmBed implements AutoCloseable {
       Tools.run(rm, 120);
     }
     Tools.run(List.of("docker", "network", "rm", NETWORK), 30);
+    removeCgroups();
+  }
+
+  /**
+   * The inner engines' cgroups ({@code /dind-bed-node-<i>/<id>} in every controller) outlive a
+   * killed node: remove the empty ones. Best effort, and only where this JVM runs beside the
+   * engine as root; a cgroup still in use refuses the rmdir and stays.
+   */
+  private static void removeCgroups() {
+    Path root = Path.of("/sys/fs/cgroup");
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (Stream<Path> controllers = Files.list(root)) {
+      for (Path controller : controllers.toList()) {
+        try (Stream<Path> beds = Files.list(controller)) {
+          for (Path bed : beds.filter(p -> p.getFileName().toString().startsWith("dind-bed-node-")).toList()) {
+            try (Stream<Path> children = Files.list(bed)) {
+              children.filter(Files::isDirectory).forEach(SwarmBed::rmdir);
+            }
+            rmdir(bed);
+          }
+        } catch (IOException | UncheckedIOException e) {
+          // not a directory, or not ours to list
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // no cgroup filesystem here
+    }
+  }
+
+  private static void rmdir(Path dir) {
+    try {
+      Files.delete(dir);
+    } catch (IOException e) {
+      // in use, or not allowed: left as it is
+    }
   }
 
   private static void host(int timeoutSeconds, String... command) {
