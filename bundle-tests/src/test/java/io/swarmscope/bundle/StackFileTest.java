@@ -36,7 +36,9 @@ class StackFileTest {
       // TLS and basic auth on the metrics endpoints (docs/bundle.md, "Least privilege").
       List.of("stack.yml", "stack.secure.yml"),
       List.of("stack.yml", "stack.logs-only.yml", "stack.secure.yml"),
-      List.of("stack.yml", "stack.encrypted-logs.yml"));
+      List.of("stack.yml", "stack.encrypted-logs.yml"),
+      // The multi-node Docker-in-Docker bed (docs/test-bed.md, SwarmBedIT).
+      List.of("stack.yml", "stack.single-node-test.yml", "stack.multi-node-test.yml"));
 
   @Test
   void dockerAcceptsEveryDocumentedCombination() {
