@@ -503,6 +503,55 @@ class SwarmBedIT {
     assertEquals(List.of(), problems);
   }
 
+  /**
+   * Two of three managers down: no quorum, no leader, and the node list fails. The survivor's
+   * exporter still reports the Raft membership (3) and that no leader is reachable, and
+   * Prometheus (on the survivor) evaluates SwarmManagerQuorumLost as true (pending or firing; its
+   * `for` and the firing are promtool-tested). Last: it takes the swarm down for a while.
+   */
+  @Test
+  @Order(7)
+  void withTwoOfThreeManagersDownTheSurvivorsExporterStillReportsAndQuorumLostIsRaised() {
+    List<Node> others = bed.nodes().stream().filter(n -> n != data).toList();
+    Instant quorumLostAt = Instant.now();
+    try {
+      others.forEach(bed::stop);
+      List<Sample> view = await("the surviving manager's exporter to report no reachable leader",
+          Duration.ofSeconds(180), () -> {
+            String text = tryGet("http://" + data.ip() + ":9100/metrics");
+            if (text == null) {
+              return null;
+            }
+            List<Sample> samples = Exposition.parse(text);
+            boolean noLeader = samples.stream().anyMatch(x -> x.name().equals("swarm_manager_leader_reachable")
+                && x.value() == 0);
+            return noLeader ? samples : null;
+          });
+      figures.put("two managers stopped -> survivor's exporter reports no reachable leader", seconds(quorumLostAt));
+      List<Double> raft = view.stream().filter(x -> x.name().equals("swarm_manager_raft_managers"))
+          .map(Sample::value).toList();
+      assertEquals(List.of((double) NODES), raft, "the Raft membership as the survivor knows it");
+      assertTrue(view.stream().noneMatch(x -> x.name().equals("swarm_manager_reachable_managers")),
+          "no count of reachable managers without a leader to list the nodes");
+      assertTrue(view.stream().noneMatch(x -> x.name().equals("swarm_node_info")),
+          "no cluster state without a leader");
+      await("SwarmManagerQuorumLost pending or firing in Prometheus", Duration.ofSeconds(120),
+          () -> promResult("ALERTS{alertname=\"SwarmManagerQuorumLost\"}").size() > 0 ? true : null);
+      figures.put("two managers stopped -> SwarmManagerQuorumLost raised (pending)", seconds(quorumLostAt));
+    } finally {
+      others.forEach(bed::startAgain);
+    }
+    Instant back = Instant.now();
+    await("a leader again after both managers are back", Duration.ofSeconds(180),
+        () -> bed.leaderSeenBy(data));
+    await("the survivor's exporter to reach the leader again", Duration.ofSeconds(120), () -> {
+      String text = tryGet("http://" + data.ip() + ":9100/metrics");
+      return text != null && Exposition.parse(text).stream().anyMatch(
+          x -> x.name().equals("swarm_manager_leader_reachable") && x.value() == 1) ? true : null;
+    });
+    figures.put("both managers started -> leader reachable again", seconds(back));
+  }
+
   /** What docs/scaling.md is derived from: per-node cost of the exporter and the shipper, bytes per line. */
   private void measure(long lines) {
     JsonNode stats = getJson("http://" + data.ip() + ":9200/swarmscope-logs-*/_stats/docs,store");
