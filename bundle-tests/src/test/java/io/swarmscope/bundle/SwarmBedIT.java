@@ -499,7 +499,8 @@ class SwarmBedIT {
       }
     });
     measure(total);
-    assertEquals(matched, all, "documents of " + COUNTER + " under a host.name or container that did not write them");
+    assertEquals(matched, all, () -> "documents of " + COUNTER + " under a host.name or container that did not write them: "
+        + strays(written.keySet(), removedAtStop) + "; " + problems);
     assertEquals(List.of(), problems);
   }
 
@@ -601,6 +602,20 @@ class SwarmBedIT {
       out.put(key, messages);
     }
     return out;
+  }
+
+  /** Up to five documents of the counter under none of the known "node container-id" keys. */
+  private String strays(Set<String> keys, String removedKey) {
+    StringBuilder notKnown = new StringBuilder();
+    Set<String> all = new TreeSet<>(keys);
+    all.add(removedKey);
+    for (String key : all) {
+      String[] k = key.split(" ");
+      notKnown.append(notKnown.isEmpty() ? "" : ",").append("{\"bool\":{\"filter\":[{\"term\":{\"container.id\":\"")
+          .append(k[1]).append("\"}},{\"term\":{\"host.name\":\"").append(k[0]).append("\"}}]}}");
+    }
+    return esSearch("{\"size\":5,\"query\":{\"bool\":{\"filter\":[{\"term\":{\"swarm.service\":\"" + COUNTER
+        + "\"}}],\"must_not\":[" + notKnown + "]}}}").path("hits").toString();
   }
 
   private static int lineNumber(String message) {
