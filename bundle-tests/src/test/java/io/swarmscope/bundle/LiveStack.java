@@ -151,26 +151,11 @@ final class LiveStack {
   }
 
   <T> T await(String what, Duration timeout, Supplier<T> probe) {
-    Instant deadline = Instant.now().plus(timeout);
-    while (true) {
-      T value = probe.get();
-      if (value != null) {
-        return value;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what + diagnostics());
-      }
-      sleep(500);
-    }
+    return Tools.awaitOrFail(what, timeout, probe, this::diagnostics);
   }
 
   static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    Tools.sleep(millis);
   }
 
   static String seconds(Instant from, Instant to) {

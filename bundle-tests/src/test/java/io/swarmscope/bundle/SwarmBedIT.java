@@ -835,12 +835,7 @@ class SwarmBedIT {
   }
 
   private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    Tools.sleep(millis);
   }
 
   private String seconds(Instant from) {

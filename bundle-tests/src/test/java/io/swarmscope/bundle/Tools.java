@@ -112,4 +112,35 @@ final class Tools {
     return org.junit.jupiter.api.Assertions.fail("gave up waiting for " + what
         + (last == null ? "" : ": " + last));
   }
+
+  /**
+   * Polls every 500 ms until {@code probe} gives a value; an exception from the probe ends the
+   * wait at once. On timeout the failure names what was awaited, followed by {@code diagnostics}
+   * (computed only then).
+   */
+  static <T> T awaitOrFail(String what, java.time.Duration timeout, java.util.function.Supplier<T> probe,
+      java.util.function.Supplier<String> diagnostics) {
+    java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+    while (true) {
+      T value = probe.get();
+      if (value != null) {
+        return value;
+      }
+      if (java.time.Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what
+            + diagnostics.get());
+      }
+      sleep(500);
+    }
+  }
+
+  /** Thread.sleep that turns an interrupt into a test failure (keeping the interrupt flag). */
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
 }
