@@ -448,11 +448,15 @@ class SwarmBedIT {
     assertTrue(written.size() >= rounds * NODES && written.keySet().stream().map(k -> k.split(" ")[0]).collect(Collectors.toSet())
         .equals(nodeIds.keySet()), "bed-counter containers on every node: " + written.keySet());
 
-    // Until Elasticsearch holds as many as were written, or two minutes: then compare line by line.
+    // Until Elasticsearch holds, for every container, as many documents as it wrote lines, or two
+    // minutes: then compare line by line. (A service-wide count is not enough: the documents of
+    // the container removed with its node count there too, so it was reached while another
+    // container's last line was still on its way.)
     Instant deadline = Instant.now().plusSeconds(120);
     while (Instant.now().isBefore(deadline)) {
       esRefresh();
-      if (esCount("{\"query\":{\"term\":{\"swarm.service\":\"" + COUNTER + "\"}}}") >= total) {
+      Map<String, List<String>> soFar = counterDocuments(written.keySet());
+      if (written.entrySet().stream().allMatch(e -> soFar.getOrDefault(e.getKey(), List.of()).size() >= e.getValue().size())) {
         break;
       }
       sleep(2000);
