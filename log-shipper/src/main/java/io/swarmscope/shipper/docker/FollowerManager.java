@@ -59,6 +59,10 @@ public final class FollowerManager {
   private final Map<String, String> drivers = new ConcurrentHashMap<>();
   private final Set<String> ignored = ConcurrentHashMap.newKeySet();
   private final Map<String, String> unsupported = new ConcurrentHashMap<>();
+  /** Stopped containers the reconcile has judged: exited before we watched, nothing to read. */
+  private final Set<String> settled = ConcurrentHashMap.newKeySet();
+  /** When the initial scan listed the engine: a container exiting later is ours to ship. */
+  private volatile Instant watchingSince;
   private volatile boolean closed;
 
   public FollowerManager(DockerClient docker, DockerHttpClient http, CheckpointStore checkpoints,
@@ -82,6 +86,7 @@ public final class FollowerManager {
    * dropped.
    */
   public void initialScan() {
+    watchingSince = Instant.now();
     List<Container> all = docker.listContainersCmd().withShowAll(true).exec();
     Set<String> existing = new HashSet<>();
     int followed = 0;
@@ -126,7 +131,13 @@ public final class FollowerManager {
     }
   }
 
-  /** Follows every running container of the inventory that has no follower. */
+  /**
+   * Follows every running container of the inventory that has no follower, and every stopped
+   * container that exited after the initial scan without ever being followed: one that started
+   * and exited while the event stream was down (dockerd or the socket proxy restarting), or whose
+   * start event could not be acted on. Its lines are still in its log; without this they would be
+   * shipped only at the shipper's next start.
+   */
   public void reconcile(List<RunningContainer> running) {
     for (RunningContainer c : running) {
       boolean has;
@@ -137,7 +148,45 @@ public final class FollowerManager {
         ensure(c.id(), "resync");
       }
     }
+    reconcileStopped();
     updateDriverGauges();
+  }
+
+  private void reconcileStopped() {
+    Instant since = watchingSince;
+    if (since == null || closed) {
+      return;
+    }
+    List<Container> all;
+    try {
+      all = docker.listContainersCmd().withShowAll(true).exec();
+    } catch (RuntimeException e) {
+      log.debug("cannot list stopped containers ({}); retried at the next resync", e.toString());
+      return;
+    }
+    Set<String> listed = new HashSet<>();
+    for (Container c : all) {
+      String id = c.getId();
+      listed.add(id);
+      if ("running".equals(c.getState()) || pipelines.containsKey(id) || ignored.contains(id)
+          || settled.contains(id)) {
+        continue;
+      }
+      if (stoppedAfter(id, since)) {
+        log.info("container {} ({}) ran and exited without a start event reaching the shipper "
+            + "(event stream down?): shipping its log now", id.substring(0, 12), name(c));
+        metrics.missedContainers.labelValues(node).inc();
+        ensure(id, "exited unseen");
+      } else {
+        settled.add(id);
+      }
+    }
+    settled.retainAll(listed);
+  }
+
+  private static String name(Container c) {
+    String[] names = c.getNames();
+    return names == null || names.length == 0 ? "" : names[0].replaceFirst("^/", "");
   }
 
   /** Starts a follower for the container, or tells the running one to look again. */
@@ -192,7 +241,11 @@ public final class FollowerManager {
       pipeline = new ContainerPipeline(track, node, outputs, positions,
           settings, metrics, System::nanoTime,
           rateLimits.forService(EcsDocument.serviceName(identity)));
-      pipelines.put(id, pipeline);
+      // An event and a resync can both get here first: one pipeline per container, whoever wins.
+      ContainerPipeline first = pipelines.putIfAbsent(id, pipeline);
+      if (first != null) {
+        pipeline = first;
+      }
     }
     ContainerFollower follower = new ContainerFollower(id, docker, http, pipeline, metrics, node,
         settings.maxLineBytes(), () -> followerExited(id));

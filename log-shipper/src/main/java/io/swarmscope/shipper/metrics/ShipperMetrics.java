@@ -25,6 +25,7 @@ public final class ShipperMetrics {
   public final Counter rotationLosses;
   public final Counter rotationGapSeconds;
   public final Counter reconnects;
+  public final Counter missedContainers;
   public final Gauge lag;
   public final Gauge followed;
   public final Gauge bufferHorizon;
@@ -65,6 +66,9 @@ public final class ShipperMetrics {
     reconnects = Counter.builder().name("swarmscope_log_stream_reconnects_total")
         .help("Log streams re-opened after they ended or failed while the container was running.")
         .labelNames("node", "reason").register(registry);
+    missedContainers = Counter.builder().name("swarmscope_log_containers_found_late_total")
+        .help("Containers that started and exited without a start event reaching the shipper (event stream down), found by the resync; their logs are shipped then.")
+        .labelNames("node").register(registry);
     lag = Gauge.builder().name("swarmscope_log_lag_seconds")
         .help("Age of the oldest line read from the container but not yet acknowledged by every output (0 when caught up).")
         .labelNames("stack", "service", "node", "container").register(registry);
