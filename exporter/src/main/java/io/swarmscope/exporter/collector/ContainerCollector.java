@@ -19,6 +19,7 @@ import io.swarmscope.exporter.host.HostPaths;
 import io.swarmscope.exporter.host.ProcFiles;
 import java.io.IOException;
 import java.time.Clock;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -63,6 +64,9 @@ public final class ContainerCollector implements Collector {
   /** Per container id: where its cgroup is and its labels, found once per start of the container. */
   private final Map<String, Located> located = new HashMap<>();
   private long vanished;
+  private long unreadable;
+  /** Running containers whose files could not be read, logged once each. Scrape thread only. */
+  private final Set<String> unreadableLogged = new HashSet<>();
   private boolean rootFailureLogged;
 
   /** How often a container's limits (memory limit, CPU quota/period/shares) are reread. */
@@ -205,7 +209,7 @@ public final class ContainerCollector implements Collector {
         readings.add(new Reading(c, l,
             l.limits == null || nowMillis - l.limitsReadAtMillis >= LIMITS_REFRESH_MS));
       } catch (IOException | RuntimeException e) {
-        vanished(c, e);
+        skipped(c, e);
       }
     }
     // The kernel reads, side by side; the series are then added in inventory order.
@@ -218,7 +222,7 @@ public final class ContainerCollector implements Collector {
     readings.sort(Comparator.comparing(r -> r.located.labels));
     for (Reading r : readings) {
       if (r.failure != null) {
-        vanished(r.container, r.failure);
+        skipped(r.container, r.failure);
         continue;
       }
       Located l = r.located;
@@ -238,17 +242,31 @@ public final class ContainerCollector implements Collector {
       }
     }
     located.keySet().retainAll(seen);
+    unreadableLogged.retainAll(seen);
     f.addTo(out);
     out.add(Family.counter("swarmscope_container_skipped_total",
-            "Containers left out of a scrape because they stopped while being read.", "reason")
+            "Containers left out of a scrape: stopped while being read (vanished), or running with files that cannot be read (unreadable).", "reason")
+        .add(unreadable, "unreadable")
         .add(vanished, "vanished").build());
   }
 
-  /** The container stopped between the inventory and the cgroup read: not an error. */
-  private void vanished(RunningContainer c, Exception e) {
+  /**
+   * The container stopped between the inventory and the cgroup read: not an error. If its process
+   * is still there, its files cannot be read (a cgroup layout we do not know, permissions): that is
+   * an error, counted apart and logged once per container.
+   */
+  private void skipped(RunningContainer c, Exception e) {
     located.remove(c.id());
-    vanished++;
-    log.debug("container {} vanished while read: {}", c.identity().shortId(), e.toString());
+    if (c.pid() > 0 && Files.isDirectory(paths.proc(Integer.toString(c.pid())))) {
+      unreadable++;
+      if (unreadableLogged.add(c.id())) {
+        log.warn("container {} ({}) runs as pid {} but its cgroup or network files cannot be read: {}; "
+            + "its series are left out", c.identity().shortId(), c.identity().name(), c.pid(), e.toString());
+      }
+    } else {
+      vanished++;
+      log.debug("container {} vanished while read: {}", c.identity().shortId(), e.toString());
+    }
   }
 
   /**

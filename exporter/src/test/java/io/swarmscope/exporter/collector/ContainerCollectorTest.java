@@ -108,6 +108,22 @@ class ContainerCollectorTest {
   }
 
   @Test
+  void runningContainerWhoseCgroupCannotBeFoundIsCountedUnreadableNotVanished() {
+    var t = new FixtureTree(dir);
+    CgroupFixtures.host(t);
+    CgroupFixtures.v2(t, "/docker/" + ID, 4242, 2);
+    CgroupFixtures.process(t, 4242, 2, "0::/docker/" + ID + "\n");
+    // Its process is there, but its cgroup file names a path that has no cgroup directory.
+    CgroupFixtures.process(t, 999, 1, "0::/somewhere/else\n");
+    docker.containers.add(swarmTask(4242));
+    docker.containers.add(plain(999));
+    String text = Exposition.text(collector(""));
+    assertTrue(text.contains("swarmscope_container_skipped_total{reason=\"unreadable\"} 1.0"), text);
+    assertTrue(text.contains("swarmscope_container_skipped_total{reason=\"vanished\"} 0.0"), text);
+    assertTrue(text.contains("name=\"web_web.1." + TASK_ID + "\""), text);
+  }
+
+  @Test
   void containerThatVanishedIsSkippedAndCounted() {
     var t = new FixtureTree(dir);
     CgroupFixtures.host(t);
