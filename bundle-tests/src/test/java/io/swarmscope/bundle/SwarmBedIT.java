@@ -189,7 +189,8 @@ class SwarmBedIT {
         }
       }
       if (!exported.equals(running)) {
-        wrong.add(n.name() + ": exported containers " + exported + " but the engine runs " + running);
+        wrong.add(n.name() + ": exported containers " + exported + " but the engine runs " + running
+            + exporterDiagnostics(n, samples));
       }
       containerSeriesByNode.put(n.name(), keys);
       // swarm_manager_* is every manager's own view (quorum without a leader): not leader-gated.
@@ -835,6 +836,21 @@ class SwarmBedIT {
     b.append("--- webhook received ").append(webhook.size()).append(" posts");
     webhook.forEach(r -> b.append("\n  ").append(r.at()).append(' ').append(r.path()).append(' ')
         .append(r.body().path("status").asText()).append(' ').append(r.body().path("commonLabels")));
+    return b.toString();
+  }
+
+  /** What a node's exporter says of its container collector and Docker, for a failure message. */
+  private String exporterDiagnostics(Node n, List<Sample> samples) {
+    StringBuilder b = new StringBuilder("\n  its exporter's own series:");
+    samples.stream().filter(s -> s.name().startsWith("swarmscope_") || "container".equals(s.labels().get("collector")))
+        .forEach(s -> b.append("\n    ").append(s.key()).append(' ').append(s.value()));
+    b.append("\n  containers on ").append(n.name()).append(":\n").append(bed.tryDocker(n, 30, "ps", "-a",
+        "--format", "    {{.ID}} {{.Names}} {{.Status}}").output());
+    String exporter = bed.tryDocker(n, 30, "ps", "-q", "--filter",
+        "label=com.docker.swarm.service.name=" + STACK + "_exporter").output().strip();
+    if (!exporter.isEmpty() && !exporter.contains("\n")) {
+      b.append("  its exporter's last log lines:\n").append(bed.tryDocker(n, 30, "logs", "--tail", "40", exporter).output());
+    }
     return b.toString();
   }
 
