@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +27,7 @@ final class LiveStack {
 
   private final String name;
   private final Path dir;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final JsonHttp json = new JsonHttp();
 
   LiveStack(String name, Path dir) {
     this.name = name;
@@ -130,25 +125,13 @@ final class LiveStack {
   }
 
   JsonNode get(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build());
+    return json.get(url);
   }
 
   JsonNode esPost(String path, String body) {
-    return send(HttpRequest.newBuilder(URI.create(ELASTICSEARCH + path)).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    return json.postJson(ELASTICSEARCH + path, body, Duration.ofSeconds(60));
   }
 
-  private JsonNode send(HttpRequest request) {
-    try {
-      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-      return Bundle.JSON.readTree(r.body());
-    } catch (IOException e) {
-      return Bundle.JSON.createObjectNode().put("status", "unreachable").put("error", e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-  }
 
   <T> T await(String what, Duration timeout, Supplier<T> probe) {
     return Tools.awaitOrFail(what, timeout, probe, this::diagnostics);

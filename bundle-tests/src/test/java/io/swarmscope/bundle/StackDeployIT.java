@@ -17,7 +17,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -85,7 +83,8 @@ class StackDeployIT {
   /** A query ending in a comparison with a constant, e.g. {@code desired - running > 0}. */
   private static final Pattern THRESHOLD = Pattern.compile("(?s)(.*\\S)\\s*>\\s*[0-9.]+\\s*$");
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final JsonHttp json = new JsonHttp();
+  private final HttpClient http = json.client();
   private final Map<String, String> figures = new LinkedHashMap<>();
   private final List<Received> webhook = new CopyOnWriteArrayList<>();
   private final AtomicBoolean removed = new AtomicBoolean();
@@ -222,13 +221,13 @@ class StackDeployIT {
         "log.level", "error", "swarm.node", nodeHostname, "service.name", DEMO);
     List<String> wrong = new ArrayList<>();
     expected.forEach((field, value) -> {
-      String actual = field(first, field);
+      String actual = JsonHttp.field(first, field);
       if (!value.equals(actual)) {
         wrong.add(field + "=" + actual + " (expected " + value + ")");
       }
     });
-    if (!field(first, "swarm.task").startsWith(DEMO + ".") || field(first, "swarm.node_id").isEmpty()
-        || field(first, "container.id").isEmpty() || !field(first, "message").startsWith("ERROR request")) {
+    if (!JsonHttp.field(first, "swarm.task").startsWith(DEMO + ".") || JsonHttp.field(first, "swarm.node_id").isEmpty()
+        || JsonHttp.field(first, "container.id").isEmpty() || !JsonHttp.field(first, "message").startsWith("ERROR request")) {
       wrong.add("task/node_id/container.id/message: " + first);
     }
     assertEquals(List.of(), wrong, "first error document: " + first);
@@ -236,7 +235,7 @@ class StackDeployIT {
     // Stored through the index template (keyword fields of the daily index of the line's own
     // day, UTC), not by dynamic mapping.
     String day = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC).format(firstError);
-    JsonNode mapping = send(HttpRequest.newBuilder(URI.create(ELASTICSEARCH
+    JsonNode mapping = json.send(HttpRequest.newBuilder(URI.create(ELASTICSEARCH
         + "/swarmscope-logs-*/_mapping/field/swarm.service")).timeout(Duration.ofSeconds(30)).build());
     assertTrue(mapping.has("swarmscope-logs-" + day) && mapping.toString().contains("\"type\":\"keyword\""),
         "swarmscope-logs-" + day + " is not a daily index with the template's mapping: " + mapping);
@@ -637,11 +636,11 @@ class StackDeployIT {
   }
 
   private JsonNode promGet(String path) {
-    return send(HttpRequest.newBuilder(URI.create(PROMETHEUS + path)).timeout(Duration.ofSeconds(30)).build());
+    return json.send(HttpRequest.newBuilder(URI.create(PROMETHEUS + path)).timeout(Duration.ofSeconds(30)).build());
   }
 
   private JsonNode esSearch(String index, String body) {
-    return send(HttpRequest.newBuilder(URI.create(ELASTICSEARCH + "/" + index + "/_search"))
+    return json.send(HttpRequest.newBuilder(URI.create(ELASTICSEARCH + "/" + index + "/_search"))
         .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
@@ -650,34 +649,12 @@ class StackDeployIT {
   private JsonNode msearch(String index, JsonNode body) {
     String header = Bundle.JSON.createObjectNode().put("search_type", "query_then_fetch")
         .put("ignore_unavailable", true).put("index", index).toString();
-    return send(HttpRequest.newBuilder(URI.create(ELASTICSEARCH + "/_msearch"))
+    return json.send(HttpRequest.newBuilder(URI.create(ELASTICSEARCH + "/_msearch"))
         .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-ndjson")
         .POST(HttpRequest.BodyPublishers.ofString(header + "\n" + body + "\n")).build());
   }
 
-  private JsonNode send(HttpRequest request) {
-    try {
-      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-      return Bundle.JSON.readTree(r.body());
-    } catch (IOException e) {
-      return Bundle.JSON.createObjectNode().put("status", "unreachable").put("error", e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-  }
 
-  /** A dotted field of an Elasticsearch _source, whether stored as objects or as a dotted key. */
-  private static String field(JsonNode source, String dotted) {
-    if (source.has(dotted)) {
-      return source.get(dotted).asText();
-    }
-    JsonNode n = source;
-    for (String part : dotted.split("\\.")) {
-      n = n.path(part);
-    }
-    return n.isValueNode() ? n.asText() : "";
-  }
 
   // ---------------------------------------------------------------- processes and waiting
 

@@ -78,7 +78,8 @@ class SwarmBedIT {
       "local/alertmanager:bundle-test", "local/elasticsearch:bundle-test", "local/haproxy:bundle-test");
   private static final Duration FAILOVER_TARGET = Duration.ofSeconds(30);
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final JsonHttp json = new JsonHttp();
+  private final HttpClient http = json.client();
   private final Map<String, String> figures = new LinkedHashMap<>();
   private final List<Received> webhook = new CopyOnWriteArrayList<>();
   private final Instant started = Instant.now();
@@ -601,7 +602,7 @@ class SwarmBedIT {
           + "{\"term\":{\"container.id\":\"" + k[1] + "\"}},{\"term\":{\"host.name\":\"" + k[0] + "\"}}]}}}")
           .path("hits").path("hits");
       List<String> messages = new ArrayList<>();
-      hits.forEach(h -> messages.add(field(h.path("_source"), "message")));
+      hits.forEach(h -> messages.add(JsonHttp.field(h.path("_source"), "message")));
       messages.sort((a, b) -> Integer.compare(lineNumber(a), lineNumber(b)));
       out.put(key, messages);
     }
@@ -753,37 +754,23 @@ class SwarmBedIT {
   }
 
   private JsonNode esSearch(String body) {
-    return send(HttpRequest.newBuilder(URI.create("http://" + data.ip() + ":9200/swarmscope-logs-*/_search"))
-        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    return json.postJson("http://" + data.ip() + ":9200/swarmscope-logs-*/_search", body, Duration.ofSeconds(60));
   }
 
   private long esCount(String body) {
-    return send(HttpRequest.newBuilder(URI.create("http://" + data.ip() + ":9200/swarmscope-logs-*/_count"))
-        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build()).path("count").asLong(-1);
+    return json.postJson("http://" + data.ip() + ":9200/swarmscope-logs-*/_count", body, Duration.ofSeconds(60))
+        .path("count").asLong(-1);
   }
 
   private void esRefresh() {
-    send(HttpRequest.newBuilder(URI.create("http://" + data.ip() + ":9200/swarmscope-logs-*/_refresh"))
+    json.send(HttpRequest.newBuilder(URI.create("http://" + data.ip() + ":9200/swarmscope-logs-*/_refresh"))
         .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
   private JsonNode getJson(String url) {
-    return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build());
+    return json.get(url);
   }
 
-  private JsonNode send(HttpRequest request) {
-    try {
-      HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-      return Bundle.JSON.readTree(r.body());
-    } catch (IOException e) {
-      return Bundle.JSON.createObjectNode().put("status", "unreachable").put("error", e.toString());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-  }
 
   private String get(String url) {
     String text = tryGet(url);
@@ -805,17 +792,6 @@ class SwarmBedIT {
     }
   }
 
-  /** A dotted field of an Elasticsearch _source, whether stored as objects or as a dotted key. */
-  private static String field(JsonNode source, String dotted) {
-    if (source.has(dotted)) {
-      return source.get(dotted).asText();
-    }
-    JsonNode n = source;
-    for (String part : dotted.split("\\.")) {
-      n = n.path(part);
-    }
-    return n.isValueNode() ? n.asText() : "";
-  }
 
   private <T> T await(String what, Duration timeout, Supplier<T> probe) {
     try {
