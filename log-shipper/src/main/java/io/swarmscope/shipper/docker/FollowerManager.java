@@ -90,12 +90,17 @@ public final class FollowerManager {
     List<Container> all = docker.listContainersCmd().withShowAll(true).exec();
     Set<String> existing = new HashSet<>();
     int followed = 0;
+    int excluded = 0;
     for (Container c : all) {
       existing.add(c.getId());
       boolean running = "running".equals(c.getState());
       if (running || checkpoints.has(c.getId()) || stoppedAfter(c.getId(), checkpoints.created())) {
         ensure(c.getId(), running ? "running" : "stopped with unread lines");
-        followed++;
+        if (ignored.contains(c.getId())) {
+          excluded++;
+        } else {
+          followed++;
+        }
       }
     }
     for (String id : checkpoints.containers()) {
@@ -105,7 +110,8 @@ public final class FollowerManager {
             + "dropped (lines it wrote after the checkpoint, if any, went with it)", id.substring(0, 12));
       }
     }
-    log.info("initial scan: {} containers, {} to follow", all.size(), followed);
+    log.info("initial scan: {} containers, {} to follow, {} excluded by the filters", all.size(),
+        followed, excluded);
   }
 
   private boolean stoppedAfter(String id, Instant since) {
