@@ -7,6 +7,9 @@
 #   local/nginx:bundle-test               Debian's /usr/sbin/nginx (nginx-light; the UIs' auth proxy)
 #   local/swarmscope-exporter:test        exporter/Dockerfile on the local JRE base
 #   local/swarmscope-log-shipper:test     log-shipper/Dockerfile on the local JRE base
+# Usage: scripts/build-bundle-images.sh [IMAGE]...: only the named ones (prometheus, alertmanager,
+# haproxy, nginx, exporter, log-shipper, elasticsearch), all without arguments; a test that needs
+# only the proxies and Prometheus then needs neither the programs' jars nor Elasticsearch's zip.
 # Idempotent and cheap when nothing changed: each image carries the hash of what it was built
 # from (label io.swarmscope.inputs) and is rebuilt only when that differs. Builds the base images
 # first (scripts/build-base-images.sh). Needs the programs' jars:
@@ -18,6 +21,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 log() { echo "build-bundle-images: $*" >&2; }
+all_images="prometheus alertmanager haproxy nginx exporter log-shipper elasticsearch"
+for a in "$@"; do
+  [[ " $all_images " == *" $a "* ]] || { log "unknown image '$a' (one of: $all_images)"; exit 1; }
+done
+wanted=" ${*:-$all_images} "
+want() { [[ $wanted == *" $1 "* ]]; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -61,24 +70,29 @@ stage_binary() {
 # busybox for the health checks' wget (the official Prometheus images are busybox-based).
 busybox_bin=$(command -v busybox)
 
-ctx=$work/prometheus
-mkdir -p "$ctx/share"
-cp "$here/bundle-images/prometheus/Dockerfile" "$ctx/"
-cp "$(command -v prometheus)" "$(command -v promtool)" "$busybox_bin" "$ctx/"
-[ -d /usr/share/prometheus/web ] && cp -r /usr/share/prometheus/web "$ctx/share/"
-build local/prometheus:bundle-test "$ctx"
+if want prometheus; then
+  ctx=$work/prometheus
+  mkdir -p "$ctx/share"
+  cp "$here/bundle-images/prometheus/Dockerfile" "$ctx/"
+  cp "$(command -v prometheus)" "$(command -v promtool)" "$busybox_bin" "$ctx/"
+  [ -d /usr/share/prometheus/web ] && cp -r /usr/share/prometheus/web "$ctx/share/"
+  build local/prometheus:bundle-test "$ctx"
+fi
 
-ctx=$work/alertmanager
-mkdir -p "$ctx"
-cp "$here/bundle-images/alertmanager/Dockerfile" "$ctx/"
-cp "$(command -v prometheus-alertmanager)" "$ctx/alertmanager"
-cp "$(command -v amtool)" "$busybox_bin" "$ctx/"
-# Debian's Alertmanager reads its notification templates (default.tmpl) from here.
-mkdir -p "$ctx/share" && cp -r /usr/share/prometheus/alertmanager "$ctx/share/"
-build local/alertmanager:bundle-test "$ctx"
+if want alertmanager; then
+  ctx=$work/alertmanager
+  mkdir -p "$ctx"
+  cp "$here/bundle-images/alertmanager/Dockerfile" "$ctx/"
+  cp "$(command -v prometheus-alertmanager)" "$ctx/alertmanager"
+  cp "$(command -v amtool)" "$busybox_bin" "$ctx/"
+  # Debian's Alertmanager reads its notification templates (default.tmpl) from here.
+  mkdir -p "$ctx/share" && cp -r /usr/share/prometheus/alertmanager "$ctx/share/"
+  build local/alertmanager:bundle-test "$ctx"
+fi
 
 # The proxies come from Debian's packages (scripts/setup-host.sh installs haproxy and nginx-light).
 for proxy in haproxy nginx; do
+  want "$proxy" || continue
   bin=$(command -v "$proxy" || true)
   [ -n "$bin" ] || { log "$proxy is not installed: run scripts/setup-host.sh"; exit 1; }
   ctx=$work/$proxy
@@ -89,6 +103,7 @@ for proxy in haproxy nginx; do
 done
 
 for program in exporter log-shipper; do
+  want "$program" || continue
   var=SWARMSCOPE_$(echo "$program" | tr a-z- A-Z_)_JAR
   jar=${!var:-$root/$program/target/swarmscope-$program.jar}
   [ -f "$jar" ] || { log "$jar missing: run ./mvnw -pl exporter,log-shipper -am package -DskipTests"; exit 1; }
@@ -108,6 +123,10 @@ for program in exporter log-shipper; do
   build "local/swarmscope-$program:test" "$ctx"
 done
 
+if ! want elasticsearch; then
+  log "images present:$wanted"
+  exit 0
+fi
 es_version=${ES_VERSION:-$(sed -n 's:.*<elasticsearch.version>\(.*\)</elasticsearch.version>.*:\1:p' "$root/pom.xml" | head -1)}
 es_zip=${ES_ZIP:-$HOME/.m2/repository/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$es_version/elasticsearch-$es_version.zip}
 if [ ! -f "$es_zip" ]; then

@@ -71,7 +71,7 @@ class UiAuthProxyIT {
     } else {
       assumeTrue(info.exitCode() == 0, "Docker is not reachable: " + info.output());
     }
-    Tools.succeed(List.of("scripts/build-bundle-images.sh"), 1200);
+    Tools.succeed(List.of("scripts/build-bundle-images.sh", "prometheus", "alertmanager", "nginx"), 1200);
     Tools.succeed(List.of("docker", "network", "create", "--label", LABEL, NETWORK), 60);
 
     Path prometheusYml = write("prometheus.yml", "global: {scrape_interval: 15s}\n");
