@@ -313,11 +313,11 @@ class StackFileTest {
     Tools.succeed(List.of("promtool", "check", "config", "--syntax-only", "config/prometheus/prometheus.yml"), 60);
   }
 
-  private static JsonNode merged(List<String> files) {
+  static JsonNode merged(List<String> files) {
     return merged(files, Map.of());
   }
 
-  private static JsonNode merged(List<String> files, Map<String, String> env) {
+  static JsonNode merged(List<String> files, Map<String, String> env) {
     Tools.require("docker");
     List<String> command = new ArrayList<>(List.of("docker", "stack", "config"));
     files.forEach(f -> {

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Prometheus and Alertmanager. Grafana and Kibana have no image here: each stands in as a small
  * server that answers with the request headers it received, which shows what the proxy forwards.
  *
- * <p>Every port nginx.conf listens on publicly (UiProxyConfigTest checks these are exactly what
+ * <p>Every port the proxy listens on publicly (UiProxyConfigTest checks these are exactly what
  * stack.yml publishes) refuses requests without credentials or with a wrong password (401) and
  * passes the right ones through to its UI. Needs Docker and scripts/build-bundle-images.sh (run
  * here); with {@code CI=true} a missing Docker fails the test, elsewhere it skips.
@@ -102,8 +102,10 @@ class UiAuthProxyIT {
     Path htpasswd = write("ui_htpasswd", HTPASSWD);
     List<String> proxy = new ArrayList<>(List.of("--user", "101:101", "--read-only", "--tmpfs", "/tmp",
         "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
-        "-v", Bundle.file("config/ui-proxy/nginx.conf") + ":/etc/nginx/nginx.conf:ro",
         "-v", htpasswd + ":/run/secrets/ui_htpasswd:ro"));
+    // The configuration files where stack.yml mounts them.
+    UiProxyConfigTest.configFiles(StackFileTest.merged(List.of("stack.yml")))
+        .forEach((target, file) -> proxy.addAll(List.of("-v", file + ":" + target + ":ro")));
     for (int port : UiProxyConfigTest.publicListenPorts()) {
       proxy.addAll(List.of("-p", "127.0.0.1::" + port));
     }

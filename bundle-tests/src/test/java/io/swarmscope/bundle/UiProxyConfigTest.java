@@ -1,12 +1,14 @@
 package io.swarmscope.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,65 +21,91 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The UI proxy's configuration against stack.yml, statically (UiAuthProxyIT runs it): the proxy is
- * the only service that publishes ports, it publishes exactly the ports nginx.conf listens on,
- * each of those proxies to a UI service of the stack, and authentication is switched off nowhere
- * but on the loopback-only health port.
+ * the only service that publishes ports, it publishes exactly the ports its listen file opens,
+ * each of those leads to a UI service of the stack, authentication is switched off nowhere but on
+ * the loopback-only health port, and every file nginx.conf includes is mounted where it looks.
  */
 class UiProxyConfigTest {
 
-  private static final Pattern SERVER = Pattern.compile(
-      "server \\{\\s*listen (\\S+?);(.*?)\\n  \\}", Pattern.DOTALL);
-  private static final Pattern UPSTREAM = Pattern.compile("set \\$upstream http://([\\w-]+):(\\d+);");
+  static final String LISTEN_CONF = "config/ui-proxy/listen.conf";
 
-  static String nginxConf() {
+  private static final Pattern SERVER = Pattern.compile("\\n  server \\{(.*?)\\n  \\}", Pattern.DOTALL);
+  private static final Pattern LISTEN = Pattern.compile("(?m)^\\s*listen (\\S+?)( ssl)?;");
+  private static final Pattern UI_MAP = Pattern.compile("map \\$server_port \\$ui \\{(.*?)\\}", Pattern.DOTALL);
+  private static final Pattern UI_ENTRY = Pattern.compile("(\\d+) http://([\\w-]+):(\\d+);");
+  private static final Pattern INCLUDE = Pattern.compile("(?m)^\\s*include (\\S+);");
+
+  static String read(String relative) {
     try {
-      return Files.readString(Bundle.file("config/ui-proxy/nginx.conf"));
+      return Files.readString(Bundle.file(relative));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** listen address to the server block's body. */
-  static Map<String, String> servers() {
-    Map<String, String> out = new TreeMap<>();
-    Matcher m = SERVER.matcher(nginxConf());
+  static String nginxConf() {
+    return read("config/ui-proxy/nginx.conf");
+  }
+
+  /** The addresses a file's listen lines open, each to whether it has {@code ssl}. */
+  static Map<String, Boolean> listens(String text) {
+    Map<String, Boolean> out = new TreeMap<>();
+    Matcher m = LISTEN.matcher(text);
     while (m.find()) {
-      out.put(m.group(1), m.group(2));
+      out.put(m.group(1), m.group(2) != null);
     }
     return out;
   }
 
-  /** The ports nginx listens on for everyone (not loopback). */
+  /** The ports the UIs are served on (listen.conf; listen.tls.conf must open the same). */
   static Set<Integer> publicListenPorts() {
     Set<Integer> out = new TreeSet<>();
-    servers().keySet().stream().filter(l -> l.matches("\\d+")).forEach(l -> out.add(Integer.parseInt(l)));
+    listens(read(LISTEN_CONF)).keySet().forEach(l -> out.add(Integer.parseInt(l)));
+    return out;
+  }
+
+  /** nginx.conf's map from the port a request came in on to the UI service it is proxied to. */
+  static Map<Integer, String> uiByPort() {
+    Matcher map = UI_MAP.matcher(nginxConf());
+    assertTrue(map.find(), "no map $server_port $ui in nginx.conf");
+    Map<Integer, String> out = new TreeMap<>();
+    Matcher e = UI_ENTRY.matcher(map.group(1));
+    while (e.find()) {
+      out.put(Integer.parseInt(e.group(1)), e.group(2) + ":" + e.group(3));
+    }
     return out;
   }
 
   @Test
   void everyPublicPortProxiesToAUiOfTheStackWithAuthOn() {
     JsonNode services = Bundle.yaml("stack.yml").path("services");
-    Map<String, String> servers = servers();
     assertEquals(Set.of(3000, 5601, 9090, 9093), publicListenPorts());
-    for (Map.Entry<String, String> e : servers.entrySet()) {
-      String body = e.getValue();
-      if (!e.getKey().matches("\\d+")) {
-        assertTrue(e.getKey().startsWith("127.0.0.1:"), "not loopback: " + e.getKey());
-        continue;
-      }
-      assertTrue(!body.contains("auth_basic off"), "auth switched off on " + e.getKey());
-      Matcher up = UPSTREAM.matcher(body);
-      assertTrue(up.find(), "no upstream for " + e.getKey());
-      assertTrue(services.has(up.group(1)), "upstream " + up.group(1) + " is no service of stack.yml");
-    }
+    assertEquals(publicListenPorts(), uiByPort().keySet(), "every port leads to a UI");
+    uiByPort().forEach((port, upstream) -> assertTrue(services.has(upstream.split(":")[0]),
+        "port " + port + ": upstream " + upstream + " is no service of stack.yml"));
+
     String conf = nginxConf();
-    // Set for the whole http block, before any server.
-    int firstServer = conf.indexOf("server {");
+    List<String> servers = new ArrayList<>();
+    Matcher m = SERVER.matcher(conf);
+    while (m.find()) {
+      servers.add(m.group(1));
+    }
+    assertEquals(2, servers.size(), "the UIs' server and the health check's");
+    String ui = servers.get(0);
+    assertEquals(Map.of(), listens(ui), "the UIs' server listens only through the included file");
+    assertTrue(ui.contains("include /etc/nginx/ui-listen.conf;") && ui.contains("proxy_pass $ui;"), ui);
+    String health = servers.get(1);
+    assertEquals(Map.of("127.0.0.1:8081", false), listens(health), "the health port: plain, loopback only");
+    assertTrue(health.contains("auth_basic off;"), health);
+
+    // Set for the whole http block, before any server, so both listen variants get them.
+    int firstServer = conf.indexOf("\n  server {");
     assertTrue(conf.indexOf("auth_basic \"swarmscope\";") < firstServer);
     assertTrue(conf.indexOf("auth_basic_user_file /run/secrets/ui_htpasswd;") < firstServer);
     assertTrue(conf.indexOf("proxy_set_header Authorization \"\";") < firstServer,
         "Grafana and Kibana must not receive the proxy's credentials");
     assertEquals(1, conf.split("auth_basic off", -1).length - 1, "auth_basic off only on the health port");
+    assertFalse(read(LISTEN_CONF).contains("auth_basic"), "authentication is nginx.conf's alone");
   }
 
   @Test
@@ -90,12 +118,38 @@ class UiProxyConfigTest {
       }
     });
     assertEquals(List.of("ui-proxy"), publishing);
+    assertEquals(publicListenPorts(), publishedPorts(services.path("ui-proxy")));
+    assertTrue(services.path("ui-proxy").path("secrets").toString().contains("ui_htpasswd"));
+  }
+
+  @Test
+  void everyFileNginxIncludesIsMountedWhereItLooks() {
+    JsonNode stack = StackFileTest.merged(List.of("stack.yml"));
+    Map<String, Path> mounted = configFiles(stack);
+    assertEquals(Bundle.file("config/ui-proxy/nginx.conf"), mounted.get("/etc/nginx/nginx.conf"));
+    Matcher include = INCLUDE.matcher(nginxConf());
+    Set<String> included = new TreeSet<>();
+    while (include.find()) {
+      included.add(include.group(1));
+    }
+    assertEquals(Set.of("/etc/nginx/ui-listen.conf"), included);
+    assertEquals(Bundle.file(LISTEN_CONF), mounted.get("/etc/nginx/ui-listen.conf"));
+  }
+
+  static Set<Integer> publishedPorts(JsonNode service) {
     Set<Integer> published = new TreeSet<>();
-    services.path("ui-proxy").path("ports").forEach(p -> {
+    service.path("ports").forEach(p -> {
       assertEquals(p.path("target").asInt(), p.path("published").asInt(), p.toString());
       published.add(p.path("target").asInt());
     });
-    assertEquals(publicListenPorts(), published);
-    assertTrue(services.path("ui-proxy").path("secrets").toString().contains("ui_htpasswd"));
+    return published;
+  }
+
+  /** A merged stack's ui-proxy configs: the path in the container to the file it comes from. */
+  static Map<String, Path> configFiles(JsonNode merged) {
+    Map<String, Path> out = new TreeMap<>();
+    merged.path("services").path("ui-proxy").path("configs").forEach(c -> out.put(c.path("target").asText(),
+        Path.of(merged.path("configs").path(c.path("source").asText()).path("file").asText())));
+    return out;
   }
 }
