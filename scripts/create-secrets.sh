@@ -5,10 +5,15 @@
 # creates; Alertmanager's credentials: the Slack webhook URL ($SLACK_WEBHOOK_URL), the SMTP
 # password ($SMTP_PASSWORD) and the PagerDuty Events API v2 routing key ($PAGERDUTY_ROUTING_KEY);
 # and the UI proxy's htpasswd file with a user admin.
+# The UIs over TLS (stack.ui-tls.yml) need ui_tls.crt (the certificate chain, PEM, leaf first) and
+# ui_tls.key (its key, PEM): a certificate for the names people type is yours to provide, so this
+# script writes none unless asked: UI_TLS_SELF_SIGNED_NAMES="ui.example.org 10.0.0.5" makes a
+# self-signed one for those names (DNS names or IPv4 addresses), valid 365 days.
 # Existing files are kept, so running it again never rotates a password behind a running stack;
 # to rotate one, delete its file, run this again and scripts/deploy.sh (the secret's name follows
 # its content).
-# Usage: [SLACK_WEBHOOK_URL=...] [SMTP_PASSWORD=...] [PAGERDUTY_ROUTING_KEY=...] scripts/create-secrets.sh [DIR]
+# Usage: [SLACK_WEBHOOK_URL=...] [SMTP_PASSWORD=...] [PAGERDUTY_ROUTING_KEY=...]
+#        [UI_TLS_SELF_SIGNED_NAMES=...] scripts/create-secrets.sh [DIR]
 set -euo pipefail
 dir=${1:-"$(cd "$(dirname "$0")/.." && pwd)/secrets"}
 mkdir -p "$dir"
@@ -59,6 +64,20 @@ if [ ! -s "$dir/ui_htpasswd" ]; then
   [ -s "$dir/ui_admin_password" ] || random_password >"$dir/ui_admin_password"
   htpasswd -niB -C 10 admin <"$dir/ui_admin_password" | sed '/^$/d' >"$dir/ui_htpasswd"
   echo "create-secrets: wrote $dir/ui_htpasswd"
+fi
+# The UIs' certificate: only on request (above); otherwise say which files stack.ui-tls.yml reads.
+if [ ! -s "$dir/ui_tls.crt" ] && [ -n "${UI_TLS_SELF_SIGNED_NAMES:-}" ]; then
+  command -v openssl >/dev/null || { echo "create-secrets: openssl is needed for UI_TLS_SELF_SIGNED_NAMES" >&2; exit 1; }
+  san="" first=""
+  for name in $UI_TLS_SELF_SIGNED_NAMES; do
+    [ -n "$first" ] || first=$name
+    if [[ $name =~ ^[0-9]+(\.[0-9]+){3}$ ]]; then san+=",IP:$name"; else san+=",DNS:$name"; fi
+  done
+  out=$(openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=$first" -addext "subjectAltName=${san#,}" \
+    -keyout "$dir/ui_tls.key" -out "$dir/ui_tls.crt" 2>&1) || { echo "create-secrets: openssl failed: $out" >&2; exit 1; }
+  echo "create-secrets: wrote $dir/ui_tls.crt and $dir/ui_tls.key (self-signed for ${san#,}; browsers warn until it is trusted)"
+elif [ ! -s "$dir/ui_tls.crt" ]; then
+  echo "create-secrets: for the UIs over TLS (stack.ui-tls.yml) put your certificate chain in $dir/ui_tls.crt and its key in $dir/ui_tls.key (docs/bundle.md)"
 fi
 echo "create-secrets: Grafana login: admin / the password in $dir/grafana_admin_password"
 echo "create-secrets: UIs (ui-proxy) login: admin / the password in $dir/ui_admin_password"

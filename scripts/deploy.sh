@@ -8,6 +8,7 @@
 #   scripts/deploy.sh [-c FILE]... [--no-preflight] [--dry-run] [docker stack deploy options] STACK
 #   scripts/deploy.sh -c stack.yml swarmscope
 #   scripts/deploy.sh -c stack.yml -c stack.single-node-test.yml swarmscope
+#   scripts/deploy.sh -c stack.yml -c stack.ui-tls.yml swarmscope    # the UIs over TLS
 #
 # Without -c it deploys stack.yml. Before deploying it runs scripts/preflight.sh (--no-preflight
 # skips it; --dry-run prints the variables and the names, and deploys nothing). It exports, for `docker stack config` / `deploy` to interpolate in stack.yml's names:
@@ -54,7 +55,12 @@ sources() {
 declare -A expected
 while read -r section key file; do
   case $section in configs|secrets) ;; *) continue ;; esac
-  [ -f "$file" ] || die "$section $key: $file does not exist (secrets: run scripts/create-secrets.sh)"
+  if [ ! -f "$file" ]; then
+    case $key in
+      ui_tls_crt|ui_tls_key) die "$section $key: $file does not exist: the UIs' certificate chain and key (PEM) are yours to put in secrets/ui_tls.crt and .key (docs/bundle.md, \"The UIs over TLS\")" ;;
+      *) die "$section $key: $file does not exist (secrets: run scripts/create-secrets.sh)" ;;
+    esac
+  fi
   kind=CONFIG; [ "$section" = secrets ] && kind=SECRET
   var=SWARMSCOPE_${kind}_$(echo "$key" | tr 'a-z-' 'A-Z_')
   hash=$(sha256sum "$file" | cut -c1-12)

@@ -7,7 +7,9 @@
 # - on every node labelled swarmscope.data=true, vm.max_map_count >= 262144 (Elasticsearch's
 #   requirement for its memory-mapped indices). Read by a short global job on those nodes, with an
 #   image the deploy needs there anyway (the merged stack's Elasticsearch image, or $PREFLIGHT_IMAGE);
-# - the secret files exist (scripts/create-secrets.sh).
+# - the secret files exist (scripts/create-secrets.sh); with stack.ui-tls.yml, the UIs'
+#   certificate and key (secrets/ui_tls.crt, .key) exist, belong together and have not expired
+#   (a warning 30 days before). These file checks need no swarm: they come first.
 # Checks the Elasticsearch host only when the merged stack runs Elasticsearch (not the metrics half).
 # Exits 1 and names every failed check; scripts/deploy.sh runs it first.
 #   scripts/preflight.sh [-c FILE]... [STACK]
@@ -26,13 +28,55 @@ failed=0
 fail() { log "FAIL: $*"; failed=1; }
 ok() { log "ok: $*"; }
 
+merged=$(docker stack config "${files[@]}")
+declare -A secret_file
+while read -r key file; do
+  secret_file[$key]=$file
+  [ -f "$file" ] && continue
+  case $key in
+    ui_tls_crt) fail "secret file $file is missing: stack.ui-tls.yml serves the UIs with your certificate; put its chain there (PEM, leaf first; docs/bundle.md, \"The UIs over TLS\")" ;;
+    ui_tls_key) fail "secret file $file is missing: put the UI certificate's private key there (PEM)" ;;
+    *) fail "secret file $file is missing: run scripts/create-secrets.sh" ;;
+  esac
+done < <(awk '/^secrets:/ { s = 1; next } /^[^ ]/ { s = 0 }
+  s && /^  [^ ]/ { key = $1; sub(":$", "", key) } s && $1 == "file:" { print key, $2 }' <<<"$merged")
+
+crt=${secret_file[ui_tls_crt]:-} key=${secret_file[ui_tls_key]:-}
+if [ -f "$crt" ] && [ -f "$key" ]; then
+  if ! command -v openssl >/dev/null; then
+    log "note: openssl is not installed, so $crt is not checked"
+  else
+    crt_pub=$(openssl x509 -in "$crt" -noout -pubkey 2>/dev/null || true)
+    key_pub=$(openssl pkey -in "$key" -pubout 2>/dev/null || true)
+    until=$(openssl x509 -in "$crt" -noout -enddate 2>/dev/null | sed 's/^notAfter=//')
+    if [ -z "$crt_pub" ]; then
+      fail "$crt is no PEM certificate"
+    elif [ -z "$key_pub" ]; then
+      fail "$key is no PEM private key"
+    elif [ "$crt_pub" != "$key_pub" ]; then
+      fail "$key is not the key of the certificate in $crt"
+    elif ! openssl x509 -in "$crt" -noout -checkend 0 >/dev/null; then
+      fail "the UI certificate $crt expired on $until: renew it, replace the files and deploy again"
+    else
+      names=$(openssl x509 -in "$crt" -noout -ext subjectAltName 2>/dev/null | sed -n '2{s/^ *//;p}')
+      if [ -z "$names" ]; then
+        names=$(openssl x509 -in "$crt" -noout -subject | sed 's/^subject= *//')
+        log "WARN: the UI certificate $crt has no subjectAltName: browsers refuse such a certificate"
+      fi
+      if ! openssl x509 -in "$crt" -noout -checkend $((30 * 86400)) >/dev/null; then
+        log "WARN: the UI certificate $crt expires on $until: renew it, replace the files and deploy again"
+      fi
+      ok "UI certificate for $names (until $until), with its key"
+    fi
+  fi
+fi
+
 if [ "$(docker info --format '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}' 2>/dev/null)" != "active true" ]; then
   fail "this Docker engine is not a swarm manager: run this on a manager (docker swarm init / join as a manager)"
   exit 1
 fi
 ok "swarm manager"
 
-merged=$(docker stack config "${files[@]}")
 # replicas of a service in the merged file (global: 1), 0 when scaled to zero.
 replicas() {
   awk -v svc="$1" '
@@ -93,10 +137,6 @@ if [ "$(replicas elasticsearch)" != 0 ] && [ -n "$data_nodes" ]; then
   # node's (other labelled nodes may keep theirs: `docker container prune` there).
   docker ps -aq --filter "label=com.docker.swarm.service.name=$job" | xargs -r docker rm -f >/dev/null 2>&1 || true
 fi
-
-while read -r file; do
-  [ -f "$file" ] || fail "secret file $file is missing: run scripts/create-secrets.sh"
-done < <(awk '/^secrets:/ { s = 1; next } /^[^ ]/ { s = 0 } s && $1 == "file:" { print $2 }' <<<"$merged")
 
 [ "$failed" = 0 ] && ok "all checks passed"
 exit "$failed"

@@ -14,12 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -237,7 +232,7 @@ class DockerApiProxyIT {
 
     String exporterUrl = "http://" + hostPort(exporter, 9100) + "/metrics";
     String metrics = Tools.await("the exporter to report the workload container", Duration.ofSeconds(90), () -> {
-      String body = get(http, exporterUrl, null).body();
+      String body = SecuredHttp.get(http, exporterUrl, null).body();
       return body.contains("name=\"" + WORKLOAD + "\"") && body.contains("swarm_node_info{") ? body : null;
     });
     assertTrue(metrics.contains("container_last_seen{"), "container series from Docker");
@@ -253,10 +248,10 @@ class DockerApiProxyIT {
       return out.contains("\"message\":\"workload-line\"") ? true : null;
     });
     String shipperUrl = "https://127.0.0.1:" + hostPort(shipper, 9101).split(":")[1] + "/metrics";
-    try (HttpClient tls = HttpClient.newBuilder().sslContext(trusting(web.resolve("server.crt"))).build()) {
-      assertEquals(401, get(tls, shipperUrl, null).statusCode());
-      assertEquals(401, get(tls, shipperUrl, "prometheus:wrong").statusCode());
-      HttpResponse<String> ok = get(tls, shipperUrl, "prometheus:scrape-secret-1");
+    try (HttpClient tls = HttpClient.newBuilder().sslContext(SecuredHttp.trusting(web.resolve("server.crt"))).build()) {
+      assertEquals(401, SecuredHttp.get(tls, shipperUrl, null).statusCode());
+      assertEquals(401, SecuredHttp.get(tls, shipperUrl, "prometheus:wrong").statusCode());
+      HttpResponse<String> ok = SecuredHttp.get(tls, shipperUrl, "prometheus:scrape-secret-1");
       assertEquals(200, ok.statusCode());
       assertTrue(ok.body().contains("swarmscope_log_lines_total{"), ok.body());
     }
@@ -314,34 +309,7 @@ class DockerApiProxyIT {
     }
   }
 
-  private static HttpResponse<String> get(HttpClient client, String url, String userColonPassword) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
-    if (userColonPassword != null) {
-      request.header("Authorization", "Basic "
-          + Base64.getEncoder().encodeToString(userColonPassword.getBytes(StandardCharsets.UTF_8)));
-    }
-    try {
-      return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
 
-  private static SSLContext trusting(Path cert) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    try (InputStream in = Files.newInputStream(cert)) {
-      trust.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, tmf.getTrustManagers(), null);
-    return context;
-  }
 
   /** docker run -d with the test's label; returns the id. */
   private String run(String name, List<String> options, String image, String... command) {

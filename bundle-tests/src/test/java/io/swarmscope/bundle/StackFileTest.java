@@ -37,6 +37,9 @@ class StackFileTest {
       List.of("stack.yml", "stack.secure.yml"),
       List.of("stack.yml", "stack.logs-only.yml", "stack.secure.yml"),
       List.of("stack.yml", "stack.encrypted-logs.yml"),
+      // The UIs over TLS (docs/bundle.md, "The UIs over TLS"), also with the other options.
+      List.of("stack.yml", "stack.ui-tls.yml"),
+      List.of("stack.yml", "stack.metrics-only.yml", "stack.secure.yml", "stack.ui-tls.yml"),
       // The multi-node Docker-in-Docker bed (docs/test-bed.md, SwarmBedIT).
       List.of("stack.yml", "stack.single-node-test.yml", "stack.multi-node-test.yml"));
 
@@ -119,13 +122,17 @@ class StackFileTest {
     Dashboards.files().forEach(p -> dashboards.add(p.getFileName().toString()));
     assertEquals(dashboards, mountedDashboards, "every dashboard is provisioned through a config");
 
-    // The secrets stack.yml reads are exactly those scripts/create-secrets.sh writes.
+    // The secret files stack.yml and stack.ui-tls.yml read are exactly those
+    // scripts/create-secrets.sh writes (the UIs' certificate only when asked to).
     Set<String> declared = new TreeSet<>();
-    stack.path("secrets").fieldNames().forEachRemaining(declared::add);
-    stack.path("secrets").forEach(s -> assertTrue(s.path("file").asText().contains("/secrets/"), s.toString()));
+    merged(List.of("stack.yml", "stack.ui-tls.yml")).path("secrets").forEach(s -> {
+      Path file = Path.of(s.path("file").asText());
+      assertEquals(Bundle.file("secrets"), file.getParent(), s.toString());
+      declared.add(file.getFileName().toString());
+    });
     String script = Files.readString(Bundle.file("scripts/create-secrets.sh"));
     Set<String> created = new TreeSet<>();
-    Matcher m = Pattern.compile("\\$dir/(\\w+)").matcher(script);
+    Matcher m = Pattern.compile("\\$dir/([\\w.]+\\w)").matcher(script);
     while (m.find()) {
       created.add(m.group(1));
     }
