@@ -67,6 +67,7 @@ public final class Exporter implements AutoCloseable {
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register(node);
     registry.register(new BuildInfo());
+    registry.register(new DockerConnectionMetrics(context.docker()));
     WebSecurity security = WebSecurity.of(flags.webConfigFile().isEmpty()
         ? WebConfig.NONE : WebConfig.read(Path.of(flags.webConfigFile())));
     HTTPServer.Builder builder = HTTPServer.builder()

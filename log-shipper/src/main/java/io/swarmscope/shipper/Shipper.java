@@ -57,12 +57,14 @@ public final class Shipper implements AutoCloseable {
   private final FollowerManager followers;
   private final HTTPServer server;
   private final ScheduledExecutorService timers;
+  private final ScheduledExecutorService resync;
   private final ShipperMetrics metrics;
   private final String node;
 
   private Shipper(DockerWatcher watcher, DockerHttpClient http, CheckpointStore checkpoints,
       List<Output> outputs, FollowerManager followers, HTTPServer server,
-      ScheduledExecutorService timers, ShipperMetrics metrics, String node) {
+      ScheduledExecutorService timers, ScheduledExecutorService resync, ShipperMetrics metrics,
+      String node) {
     this.watcher = watcher;
     this.http = http;
     this.checkpoints = checkpoints;
@@ -70,6 +72,7 @@ public final class Shipper implements AutoCloseable {
     this.followers = followers;
     this.server = server;
     this.timers = timers;
+    this.resync = resync;
     this.metrics = metrics;
     this.node = node;
   }
@@ -80,14 +83,16 @@ public final class Shipper implements AutoCloseable {
         config.path("WEB_CONFIG_FILE").map(WebConfig::read).orElse(WebConfig.NONE));
     String dockerHost = config.get("DOCKER_HOST", "unix:///var/run/docker.sock");
     int maxFollowed = config.integer("MAX_CONTAINERS", 1000);
-    DockerClient docker = DockerClients.create(dockerHost, 16);
+    DockerClient docker = DockerClients.createForRequests(dockerHost, 16, DockerClients.REQUEST_TIMEOUT);
     DockerHttpClient http = DockerClients.httpClient(dockerHost, maxFollowed + 16);
-    DockerWatcher watcher = new DockerWatcher(docker, dockerHost, Duration.ofSeconds(30), k -> true);
+    DockerWatcher watcher = new DockerWatcher(docker, DockerClients.create(dockerHost, 2), dockerHost,
+        Duration.ofSeconds(30), k -> true);
     watcher.start();
     String node = config.optional("NODE_NAME").orElseGet(() -> awaitNodeName(watcher));
 
     PrometheusRegistry registry = new PrometheusRegistry();
     ShipperMetrics metrics = new ShipperMetrics(registry);
+    metrics.watch(watcher, node);
     CheckpointStore checkpoints = CheckpointStore.open(
         Path.of(config.get("CHECKPOINT_DIR", "/var/lib/swarmscope-shipper")), Instant.now());
 
@@ -122,13 +127,12 @@ public final class Shipper implements AutoCloseable {
     security.authenticator().ifPresent(builder::authenticator);
     HTTPServer server = builder.buildAndStart();
 
-    ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "shipper-timers");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService timers = daemonTimer("shipper-timers");
+    // The resync calls Docker: on its own thread, so that a slow engine never holds back the
+    // checkpoint writes and multiline flushes on the timers thread.
+    ScheduledExecutorService resync = daemonTimer("shipper-resync");
     Shipper shipper = new Shipper(watcher, http, checkpoints, outputs, followers, server, timers,
-        metrics, node);
+        resync, metrics, node);
     // Listen first, then list: a container that starts and exits in between is seen either way.
     watcher.addListener(followers::onEvent);
     if (!watcher.awaitConnected(Duration.ofSeconds(60))) {
@@ -137,11 +141,24 @@ public final class Shipper implements AutoCloseable {
     followers.initialScan();
     timers.scheduleWithFixedDelay(shipper::tick, 100, 100, TimeUnit.MILLISECONDS);
     timers.scheduleWithFixedDelay(shipper::flushCheckpoints, 1, 1, TimeUnit.SECONDS);
-    timers.scheduleWithFixedDelay(() -> followers.reconcile(watcher.inventory().all()), 5, 10,
-        TimeUnit.SECONDS);
+    resync.scheduleWithFixedDelay(() -> {
+      try {
+        followers.reconcile(watcher.inventory().all());
+      } catch (RuntimeException e) {
+        log.warn("resync of followed containers failed ({}); retried in 10 s", e.toString());
+      }
+    }, 5, 10, TimeUnit.SECONDS);
     log.info("shipping logs of node {} to {}; metrics on {} ({}); rate limits: {}", node,
         outputs.stream().map(Output::name).toList(), address, security.describe(), rateLimits);
     return shipper;
+  }
+
+  private static ScheduledExecutorService daemonTimer(String name) {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   private static String awaitNodeName(DockerWatcher watcher) {
@@ -263,6 +280,7 @@ public final class Shipper implements AutoCloseable {
       o.close(5_000);
     }
     flushCheckpoints();
+    resync.shutdownNow();
     timers.shutdownNow();
     server.close();
     try {

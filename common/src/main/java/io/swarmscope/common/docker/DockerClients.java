@@ -13,6 +13,13 @@ import java.time.Duration;
  */
 public final class DockerClients {
 
+  /**
+   * How long a request that answers at once (info, list, inspect) may wait for the engine's next
+   * bytes: a hung engine or socket proxy then fails the request, which is logged and retried,
+   * instead of blocking its thread forever. Streams (events, logs) use clients without it.
+   */
+  public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
   private DockerClients() {}
 
   /**
@@ -30,7 +37,16 @@ public final class DockerClients {
    */
   public static DockerClient create(String dockerHost, int maxConnections) {
     DefaultDockerClientConfig config = config(dockerHost);
-    return DockerClientImpl.getInstance(config, http(config, maxConnections));
+    return DockerClientImpl.getInstance(config, http(config, maxConnections, null));
+  }
+
+  /**
+   * A client for requests that answer at once, not for streams: a request whose answer stalls
+   * for {@code responseTimeout} fails (see {@link #REQUEST_TIMEOUT}).
+   */
+  public static DockerClient createForRequests(String dockerHost, int maxConnections, Duration responseTimeout) {
+    DefaultDockerClientConfig config = config(dockerHost);
+    return DockerClientImpl.getInstance(config, http(config, maxConnections, responseTimeout));
   }
 
   /**
@@ -38,7 +54,7 @@ public final class DockerClients {
    * expose exactly (e.g. {@code since} with nanoseconds on the log endpoint).
    */
   public static DockerHttpClient httpClient(String dockerHost, int maxConnections) {
-    return http(config(dockerHost), maxConnections);
+    return http(config(dockerHost), maxConnections, null);
   }
 
   private static DefaultDockerClientConfig config(String dockerHost) {
@@ -48,12 +64,16 @@ public final class DockerClients {
         .build();
   }
 
-  private static DockerHttpClient http(DefaultDockerClientConfig config, int maxConnections) {
-    return new ApacheDockerHttpClient.Builder()
+  private static DockerHttpClient http(DefaultDockerClientConfig config, int maxConnections,
+      Duration responseTimeout) {
+    ApacheDockerHttpClient.Builder builder = new ApacheDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())
         .sslConfig(config.getSSLConfig())
         .maxConnections(maxConnections)
-        .connectionTimeout(Duration.ofSeconds(5))
-        .build();
+        .connectionTimeout(Duration.ofSeconds(5));
+    if (responseTimeout != null) {
+      builder.responseTimeout(responseTimeout);
+    }
+    return builder.build();
   }
 }

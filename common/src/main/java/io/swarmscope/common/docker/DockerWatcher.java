@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * <p>It subscribes to the event stream (container, node, service and daemon events), resyncs
  * everything when it (re)connects and every {@code resyncInterval}, and reconnects with
  * exponential backoff (1 s doubling to 30 s) when the engine goes away. All Docker calls run on
- * one daemon thread owned by the watcher; readers only touch immutable snapshots.
+ * one daemon thread owned by the watcher; readers only touch immutable snapshots. Requests go
+ * through a client with a response timeout, so a hung engine or proxy fails them (and the watcher
+ * reconnects) rather than stopping the thread; the event stream has a client of its own.
  *
  * <p>Thread-safe. Start once with {@link #start()}, stop with {@link #close()}.
  */
@@ -45,6 +47,7 @@ public final class DockerWatcher implements AutoCloseable {
   private static final long MAX_BACKOFF_MS = 30_000;
 
   private final DockerClient client;
+  private final DockerClient streams;
   private final String endpoint;
   private final Duration resyncInterval;
   private final Predicate<String> keepLabel;
@@ -59,6 +62,7 @@ public final class DockerWatcher implements AutoCloseable {
   private volatile int generation;
   private long backoffMs = MIN_BACKOFF_MS;
   private volatile boolean connected;
+  private volatile long lastResyncMillis;
   private final Object connectedSignal = new Object();
   private boolean failureLogged;
 
@@ -70,7 +74,18 @@ public final class DockerWatcher implements AutoCloseable {
    */
   public DockerWatcher(DockerClient client, String endpoint, Duration resyncInterval,
       Predicate<String> keepLabel) {
-    this.client = client;
+    this(client, client, endpoint, resyncInterval, keepLabel);
+  }
+
+  /**
+   * @param requests the client for info, list and inspect (with a response timeout:
+   *     {@link DockerClients#createForRequests})
+   * @param streams the client for the event stream (without one: events may be minutes apart)
+   */
+  public DockerWatcher(DockerClient requests, DockerClient streams, String endpoint,
+      Duration resyncInterval, Predicate<String> keepLabel) {
+    this.client = requests;
+    this.streams = streams;
     this.endpoint = endpoint;
     this.resyncInterval = resyncInterval;
     this.keepLabel = keepLabel;
@@ -89,8 +104,19 @@ public final class DockerWatcher implements AutoCloseable {
     return this;
   }
 
+  /** The client for requests (with a response timeout when the watcher was given one). */
   public DockerClient client() {
     return client;
+  }
+
+  /** Whether the event stream is up and the last (re)connect's resync succeeded. */
+  public boolean connected() {
+    return connected;
+  }
+
+  /** When the container inventory was last reread in full, epoch ms; 0 before the first time. */
+  public long lastResyncMillis() {
+    return lastResyncMillis;
   }
 
   public ContainerInventory inventory() {
@@ -137,7 +163,7 @@ public final class DockerWatcher implements AutoCloseable {
     try {
       refreshIdentity();
       // Subscribe before listing so nothing that happens during the resync is missed.
-      stream = client.eventsCmd()
+      stream = streams.eventsCmd()
           .withEventTypeFilter(EventType.CONTAINER, EventType.NODE, EventType.SERVICE, EventType.DAEMON)
           .exec(new EventCallback(gen));
       resyncContainers();
@@ -211,6 +237,7 @@ public final class DockerWatcher implements AutoCloseable {
       }
     }
     inventory.replaceAll(new ArrayList<>(next.values()));
+    lastResyncMillis = System.currentTimeMillis();
   }
 
   /** The container as the inventory keeps it, or null when it is gone or not running. */

@@ -39,8 +39,9 @@ public final class DockerSources implements AutoCloseable {
       return new DockerSources(DockerView.none());
     }
     ContainerLabelPolicy labels = ContainerLabelPolicy.of(options.getOrDefault(ContainerLabelPolicy.OPTION, ""));
-    DockerWatcher watcher = new DockerWatcher(DockerClients.create(dockerHost), dockerHost, RESYNC,
-        labels::keeps);
+    DockerWatcher watcher = new DockerWatcher(
+        DockerClients.createForRequests(dockerHost, 16, DockerClients.REQUEST_TIMEOUT),
+        DockerClients.create(dockerHost, 2), dockerHost, RESYNC, labels::keeps);
     SwarmClusterWatcher cluster = new SwarmClusterWatcher(new DockerSwarmApi(watcher.client()),
         Clock.systemUTC(), CLUSTER_REFRESH);
     watcher.addListener(event -> {

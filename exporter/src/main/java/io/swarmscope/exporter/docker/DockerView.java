@@ -36,6 +36,11 @@ public interface DockerView {
     return Optional.empty();
   }
 
+  /** The watcher's connection to the engine; empty when Docker is disabled. */
+  default Optional<DockerConnection> connection() {
+    return Optional.empty();
+  }
+
   /** A view for when Docker is disabled: knows nothing. */
   static DockerView none() {
     return new DockerView() {

@@ -34,6 +34,11 @@ public final class LiveDockerView implements DockerView {
   }
 
   @Override
+  public Optional<DockerConnection> connection() {
+    return Optional.of(new DockerConnection(watcher.connected(), watcher.lastResyncMillis()));
+  }
+
+  @Override
   public Optional<SwarmClusterSnapshot> cluster() {
     return cluster.snapshot();
   }

@@ -33,4 +33,30 @@ class SwarmIdentityIT {
       assertTrue(scraper.scrape().contains(expected));
     }
   }
+
+  @Test
+  void theDockerConnectionIsExportedUpWithItsLastResyncAndDownWhenTheEngineIsUnreachable() throws Exception {
+    ExporterFlags flags = ExporterFlags.parse("--web.listen-address=127.0.0.1:0",
+        "--collector.disable-defaults", "--collector.swarm_identity");
+    long before = System.currentTimeMillis();
+    try (DockerSources live = DockerSources.start(DockerTestSupport.SOCKET, flags.options());
+         DockerSources dead = DockerSources.start("unix:///nonexistent/docker.sock", flags.options());
+         Exporter up = Exporter.start(flags, new CollectorContext(flags.paths(),
+             Clock.systemUTC(), new JnaStatFs(), flags.options(), live.view()));
+         Exporter down = Exporter.start(flags, new CollectorContext(flags.paths(),
+             Clock.systemUTC(), new JnaStatFs(), flags.options(), dead.view()))) {
+      var scraper = new Scraper(up.port());
+      DockerTestSupport.await("swarmscope_docker_up 1", Duration.ofSeconds(30),
+          () -> scraper.scrape().contains("swarmscope_docker_up 1.0"));
+      String text = scraper.scrape();
+      double resync = Double.parseDouble(text.lines()
+          .filter(l -> l.startsWith("swarmscope_docker_last_resync_timestamp_seconds "))
+          .findFirst().orElseThrow(() -> new AssertionError(text)).split(" ")[1]);
+      assertTrue(resync * 1000 >= before - 1000 && resync * 1000 <= System.currentTimeMillis() + 1000,
+          "last resync " + resync + " within the test");
+      String unreachable = new Scraper(down.port()).scrape();
+      assertTrue(unreachable.contains("swarmscope_docker_up 0.0"), unreachable);
+      assertTrue(!unreachable.contains("swarmscope_docker_last_resync_timestamp_seconds "), unreachable);
+    }
+  }
 }

@@ -2,6 +2,8 @@ package io.swarmscope.shipper.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.swarmscope.common.docker.DockerWatcher;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
@@ -32,7 +34,10 @@ public final class ShipperMetrics {
   public final Gauge unsupported;
   public final Gauge queueBytes;
 
+  private final PrometheusRegistry registry;
+
   public ShipperMetrics(PrometheusRegistry registry) {
+    this.registry = registry;
     linesRead = Counter.builder().name("swarmscope_log_lines_read_total")
         .help("Physical lines read from the Docker log API, after 16 KB partials were joined.")
         .labelNames("node").register(registry);
@@ -84,5 +89,26 @@ public final class ShipperMetrics {
     queueBytes = Gauge.builder().name("swarmscope_output_queue_bytes")
         .help("Bytes of events waiting in an output's queue.")
         .labelNames("node", "output").register(registry);
+  }
+
+  /**
+   * {@code swarmscope_docker_up} and {@code swarmscope_docker_last_resync_timestamp_seconds} of the
+   * watcher that finds the node's containers: a shipper that is down or stuck there follows no new
+   * container.
+   */
+  public void watch(DockerWatcher watcher, String node) {
+    GaugeWithCallback.builder().name("swarmscope_docker_up")
+        .help("Whether the shipper is connected to the Docker engine (event stream up, last resync done).")
+        .labelNames("node")
+        .callback(cb -> cb.call(watcher.connected() ? 1 : 0, node)).register(registry);
+    GaugeWithCallback.builder().name("swarmscope_docker_last_resync_timestamp_seconds")
+        .help("When the shipper last reread the engine's container list in full, in seconds since the epoch.")
+        .labelNames("node")
+        .callback(cb -> {
+          long at = watcher.lastResyncMillis();
+          if (at > 0) {
+            cb.call(at / 1000.0, node);
+          }
+        }).register(registry);
   }
 }

@@ -15,7 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A byte relay from a loopback TCP port to the engine's socket, standing in for the bundle's
  * Docker API proxy: {@link #cut()} breaks every open connection (the event stream and the log
- * streams) and refuses new ones until {@link #restore()}, as a restarting proxy or dockerd does.
+ * streams) and refuses new ones until {@link #restore()}, as a restarting proxy or dockerd does;
+ * {@link #stall()} breaks them too, but then accepts new ones and never answers on them (they stay
+ * stalled after the restore), as a hung engine or proxy does.
  * It copies bytes only; HTTP stays between the shipper's client and the engine.
  */
 final class DockerRelay implements AutoCloseable {
@@ -24,6 +26,7 @@ final class DockerRelay implements AutoCloseable {
   private final UnixDomainSocketAddress engine;
   private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
   private volatile boolean down;
+  private volatile boolean stalled;
   private volatile boolean closed;
 
   DockerRelay(String engineSocket) throws IOException {
@@ -46,7 +49,15 @@ final class DockerRelay implements AutoCloseable {
     open.clear();
   }
 
+  /** Breaks every open connection; new ones are accepted and then get no answer, ever. */
+  void stall() {
+    stalled = true;
+    cut();
+    down = false;
+  }
+
   void restore() {
+    stalled = false;
     down = false;
   }
 
@@ -60,6 +71,10 @@ final class DockerRelay implements AutoCloseable {
       }
       if (down) {
         closeQuietly(client);
+        continue;
+      }
+      if (stalled) {
+        open.add(client);  // read nothing, answer nothing: closed only by close()
         continue;
       }
       try {
