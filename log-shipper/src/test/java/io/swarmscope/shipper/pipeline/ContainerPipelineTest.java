@@ -8,9 +8,13 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.swarmscope.common.docker.ContainerIdentity;
 import io.swarmscope.shipper.metrics.ShipperMetrics;
 import io.swarmscope.shipper.output.Output;
+import io.swarmscope.shipper.docker.DockerLogDecoder;
+import io.swarmscope.shipper.docker.LogRequest;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,6 +119,72 @@ class ContainerPipelineTest {
     assertEquals(List.of("c", "d"), out.messages());
     assertEquals(ID + "-100-2", out.got.get(0).id(), "same id as on the first read");
     assertEquals(-1, p.rotationGapNanos(), "the checkpoint's line was still there");
+  }
+
+  /** One line of a recorded body: its stream, Docker timestamp and bytes, in file order. */
+  record Recorded(LogStream stream, long ts, byte[] text) {}
+
+  /**
+   * {@code logs-interleaved.bin}: recorded from the real engine (Docker 20.10, json-file), a
+   * busybox that wrote {@code out i} to stdout and {@code err i} to stderr for i = 1..3000. The two
+   * streams are copied by separate goroutines, so the file is not in timestamp order: 49 lines
+   * are older than a line before them (by up to about a millisecond).
+   */
+  static List<Recorded> interleaved() throws Exception {
+    byte[] body;
+    try (var in = ContainerPipelineTest.class.getResourceAsStream("/docker/logs-interleaved.bin")) {
+      body = in.readAllBytes();
+    }
+    List<Recorded> lines = new ArrayList<>();
+    new DockerLogDecoder(1024).readMultiplexed(new ByteArrayInputStream(body),
+        (stream, ts, buf, off, len, total) -> lines.add(new Recorded(stream, ts, Arrays.copyOfRange(buf, off, off + len))));
+    return lines;
+  }
+
+  /** Docker's json-file reader on a resume: every line, in file order, whose timestamp is >= since. */
+  private static void replay(ContainerPipeline p, List<Recorded> lines, int from, int to, long since)
+      throws InterruptedException {
+    p.beginStream();
+    for (Recorded r : lines.subList(from, to)) {
+      if (r.ts() >= since) {
+        p.line(r.stream(), r.ts(), r.text(), 0, r.text().length, r.text().length);
+      }
+    }
+    p.endOfLog();
+  }
+
+  @Test
+  void aResumeRightBeforeALineOlderThanTheCheckpointStillShipsItAndNothingTwice() throws Exception {
+    List<Recorded> lines = interleaved();
+    List<Integer> cuts = new ArrayList<>();
+    long newest = Long.MIN_VALUE;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).ts() < newest) {
+        cuts.add(i);  // the checkpoint lands just before a line older than it
+      }
+      newest = Math.max(newest, lines.get(i).ts());
+    }
+    assertTrue(cuts.size() >= 10, "the recording has lines out of timestamp order: " + cuts.size());
+    for (int k = 1; k < lines.size(); k += 997) {
+      cuts.add(k);  // and some ordinary cuts
+    }
+    for (int cut : cuts) {
+      Recording before = new Recording("es");
+      replay(pipeline(List.of(before), Map.of()), lines, 0, cut, 0);
+      LogPosition checkpoint = before.got.getLast().record().last();
+      // After a restart: a new pipeline from the checkpoint, reading from the request's since.
+      Recording after = new Recording("es");
+      replay(pipeline(List.of(after), Map.of("es", checkpoint)), lines, 0, lines.size(),
+          LogRequest.sinceNanos(checkpoint));
+      List<String> all = new ArrayList<>(before.messages());
+      all.addAll(after.messages());
+      assertEquals(lines.size(), all.size(), "cut before line " + cut + ": lines shipped in all");
+      assertEquals(lines.size(), new java.util.HashSet<>(all).size(), "cut before line " + cut + ": each once");
+      Recording once = new Recording("es");
+      replay(pipeline(List.of(once), Map.of()), lines, 0, lines.size(), 0);
+      assertEquals(once.got.subList(cut, lines.size()).stream().map(LogEvent::id).toList(),
+          after.got.stream().map(LogEvent::id).toList(), "cut before line " + cut + ": the ids of one read");
+    }
   }
 
   @Test
