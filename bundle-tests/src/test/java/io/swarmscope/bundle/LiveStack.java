@@ -113,7 +113,7 @@ final class LiveStack {
     StringBuilder b = new StringBuilder("\n--- docker stack ps ").append(name).append(":\n");
     b.append(Tools.run(List.of("docker", "stack", "ps", name, "--no-trunc", "--format",
         "{{.Name}} {{.Image}} {{.CurrentState}} {{.Error}}"), 30).output());
-    for (String svc : List.of("log-shipper", "prometheus", "elasticsearch")) {
+    for (String svc : List.of("setup", "log-shipper", "prometheus", "alertmanager", "elasticsearch")) {
       String logs = Tools.run(List.of("docker", "service", "logs", "--raw", "--tail", "8", name + "_" + svc), 30).output();
       b.append("--- ").append(svc).append(" (last lines):\n").append(logs.length() > 3000 ? logs.substring(logs.length() - 3000) : logs);
     }

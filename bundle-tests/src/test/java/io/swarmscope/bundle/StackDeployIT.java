@@ -2,7 +2,6 @@ package io.swarmscope.bundle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,7 +13,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +83,7 @@ class StackDeployIT {
 
   private final JsonHttp json = new JsonHttp();
   private final HttpClient http = json.client();
+  private final LiveStack stack = new LiveStack(STACK, Bundle.file("."));
   private final Map<String, String> figures = new LinkedHashMap<>();
   private final List<Received> webhook = new CopyOnWriteArrayList<>();
   private final AtomicBoolean removed = new AtomicBoolean();
@@ -98,7 +97,7 @@ class StackDeployIT {
 
   @BeforeAll
   void deploy() throws Exception {
-    requireSwarm();
+    LiveStack.requireSwarm();
     nodeHostname = docker(30, "node", "inspect", "self", "--format", "{{.Description.Hostname}}").strip();
     startWebhook();
     shutdownHook = new Thread(this::removeStack, "remove-stack");
@@ -132,7 +131,7 @@ class StackDeployIT {
 
     // Converged: every service has its tasks running, and the one-shot setup job has completed.
     Instant deployed = deployStart;
-    await("every service to run its tasks", Duration.ofSeconds(300), () -> converged() ? true : null);
+    await("every service to run its tasks", Duration.ofSeconds(300), () -> stack.converged() ? true : null);
     figures.put("deploy command to all services running (and setup complete)", seconds(deployed, Instant.now()));
     await("Prometheus to scrape the exporter and the shipper", Duration.ofSeconds(120), () -> {
       JsonNode r = promQuery("count(up{job=~\"swarmscope-exporter|swarmscope-log-shipper\"} == 1) == 2");
@@ -500,56 +499,11 @@ class StackDeployIT {
 
   // ---------------------------------------------------------------- stack lifecycle
 
-  private void requireSwarm() {
-    Tools.require("docker");
-    Tools.Exec info = run(List.of("docker", "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}"), Map.of(), 30);
-    String message = "no active swarm manager (scripts/setup-host.sh makes one): " + info.output();
-    if (Tools.inCi()) {
-      assertTrue(info.exitCode() == 0 && info.output().strip().equals("active true"), message);
-    } else {
-      assumeTrue(info.exitCode() == 0 && info.output().strip().equals("active true"), message);
-    }
-  }
-
-  /** Removes the stack and its volumes and waits until its containers and networks are gone. */
+  /** Removes the stack and its volumes (once), and waits until its containers and networks are gone. */
   private void removeStack() {
-    if (!removed.compareAndSet(false, true)) {
-      return;
+    if (removed.compareAndSet(false, true)) {
+      stack.remove();
     }
-    String label = "label=com.docker.stack.namespace=" + STACK;
-    run(List.of("docker", "stack", "rm", STACK), Map.of(), 60);
-    Instant deadline = Instant.now().plusSeconds(90);
-    while (Instant.now().isBefore(deadline)) {
-      String left = run(List.of("docker", "ps", "-aq", "--filter", label), Map.of(), 30).output().strip()
-          + run(List.of("docker", "network", "ls", "-q", "--filter", label), Map.of(), 30).output().strip();
-      if (left.isEmpty()) {
-        break;
-      }
-      sleep(1000);
-    }
-    String volumes = run(List.of("docker", "volume", "ls", "-q", "--filter", label), Map.of(), 30).output().strip();
-    if (!volumes.isEmpty()) {
-      List<String> rm = new ArrayList<>(List.of("docker", "volume", "rm", "-f"));
-      rm.addAll(List.of(volumes.split("\\s+")));
-      run(rm, Map.of(), 60);
-    }
-  }
-
-  private boolean converged() {
-    String services = docker(30, "stack", "services", STACK, "--format", "{{.Name}} {{.Replicas}}");
-    for (String line : services.strip().split("\n")) {
-      String[] f = line.split(" ");
-      String[] replicas = f[1].split("/");
-      if (f[0].equals(STACK + "_setup")) {
-        String states = docker(30, "service", "ps", f[0], "--format", "{{.CurrentState}}");
-        if (!states.contains("Complete")) {
-          return false;
-        }
-      } else if (!replicas[0].equals(replicas[1].replaceAll("\\D.*", ""))) {
-        return false;
-      }
-    }
-    return !services.isBlank();
   }
 
   private List<String> readmeCommands() throws IOException {
@@ -566,13 +520,7 @@ class StackDeployIT {
   }
 
   private String diagnostics() {
-    StringBuilder b = new StringBuilder("\n--- docker stack ps ").append(STACK).append(":\n");
-    b.append(run(List.of("docker", "stack", "ps", STACK, "--no-trunc", "--format",
-        "{{.Name}} {{.CurrentState}} {{.Error}}"), Map.of(), 30).output());
-    for (String svc : List.of("setup", "log-shipper", "prometheus", "alertmanager", "elasticsearch")) {
-      String logs = run(List.of("docker", "service", "logs", "--raw", "--tail", "8", STACK + "_" + svc), Map.of(), 30).output();
-      b.append("--- ").append(svc).append(" (last lines):\n").append(logs.length() > 3000 ? logs.substring(logs.length() - 3000) : logs);
-    }
+    StringBuilder b = new StringBuilder(stack.diagnostics());
     b.append("--- webhook received ").append(webhook.size()).append(" posts");
     webhook.forEach(r -> b.append("\n  ").append(r.at()).append(' ').append(r.path()).append(' ')
         .append(r.body().path("commonLabels")));
@@ -632,7 +580,7 @@ class StackDeployIT {
   }
 
   private JsonNode promQuery(String promql) {
-    return promGet("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+    return stack.promQuery(promql);
   }
 
   private JsonNode promGet(String path) {
@@ -654,10 +602,7 @@ class StackDeployIT {
         .POST(HttpRequest.BodyPublishers.ofString(header + "\n" + body + "\n")).build());
   }
 
-
-
   // ---------------------------------------------------------------- processes and waiting
-
 
   private static Tools.Exec sh(String command, Map<String, String> env, int timeoutSeconds) {
     return run(List.of("bash", "-euo", "pipefail", "-c", command), env, timeoutSeconds);
@@ -668,11 +613,7 @@ class StackDeployIT {
   }
 
   private static String docker(int timeoutSeconds, String... args) {
-    List<String> command = new ArrayList<>(List.of("docker"));
-    command.addAll(List.of(args));
-    Tools.Exec e = run(command, Map.of(), timeoutSeconds);
-    assertEquals(0, e.exitCode(), () -> String.join(" ", command) + " failed:\n" + e.output());
-    return e.output();
+    return LiveStack.docker(timeoutSeconds, args);
   }
 
   private <T> T await(String what, Duration timeout, Supplier<T> probe) {
@@ -684,7 +625,7 @@ class StackDeployIT {
   }
 
   private static String seconds(Instant from, Instant to) {
-    return String.format("%.1f s", Duration.between(from, to).toMillis() / 1000.0);
+    return LiveStack.seconds(from, to);
   }
 
   private static String abbreviate(String s) {
