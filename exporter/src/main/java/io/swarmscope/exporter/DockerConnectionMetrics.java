@@ -1,11 +1,11 @@
 package io.swarmscope.exporter;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.swarmscope.exporter.collector.Family;
 import io.swarmscope.exporter.docker.DockerConnection;
 import io.swarmscope.exporter.docker.DockerView;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 

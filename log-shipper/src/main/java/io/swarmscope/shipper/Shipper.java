@@ -83,10 +83,9 @@ public final class Shipper implements AutoCloseable {
         config.path("WEB_CONFIG_FILE").map(WebConfig::read).orElse(WebConfig.NONE));
     String dockerHost = config.get("DOCKER_HOST", "unix:///var/run/docker.sock");
     int maxFollowed = config.integer("MAX_CONTAINERS", 1000);
-    DockerClient docker = DockerClients.createForRequests(dockerHost, 16, DockerClients.REQUEST_TIMEOUT);
+    DockerWatcher watcher = DockerWatcher.of(dockerHost, Duration.ofSeconds(30), k -> true);
+    DockerClient docker = watcher.client();
     DockerHttpClient http = DockerClients.httpClient(dockerHost, maxFollowed + 16);
-    DockerWatcher watcher = new DockerWatcher(docker, DockerClients.create(dockerHost, 2), dockerHost,
-        Duration.ofSeconds(30), k -> true);
     watcher.start();
     String node = config.optional("NODE_NAME").orElseGet(() -> awaitNodeName(watcher));
 

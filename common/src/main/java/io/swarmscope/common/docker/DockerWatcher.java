@@ -67,22 +67,21 @@ public final class DockerWatcher implements AutoCloseable {
   private boolean failureLogged;
 
   /**
-   * @param client the engine to watch
-   * @param endpoint how the engine was addressed, for log lines
+   * A watcher of the engine at {@code dockerHost} (e.g. {@code unix:///var/run/docker.sock}):
+   * requests on a client with {@link DockerClients#REQUEST_TIMEOUT}, the event stream on a client
+   * of its own without one (events may be minutes apart). {@link #client()} is the request client,
+   * for callers with requests of their own.
+   *
    * @param resyncInterval how often to reread the full state even when events flow
    * @param keepLabel which container labels to keep in the inventory (memory: keep few)
    */
-  public DockerWatcher(DockerClient client, String endpoint, Duration resyncInterval,
-      Predicate<String> keepLabel) {
-    this(client, client, endpoint, resyncInterval, keepLabel);
+  public static DockerWatcher of(String dockerHost, Duration resyncInterval, Predicate<String> keepLabel) {
+    return new DockerWatcher(
+        DockerClients.createForRequests(dockerHost, 16, DockerClients.REQUEST_TIMEOUT),
+        DockerClients.create(dockerHost, 2), dockerHost, resyncInterval, keepLabel);
   }
 
-  /**
-   * @param requests the client for info, list and inspect (with a response timeout:
-   *     {@link DockerClients#createForRequests})
-   * @param streams the client for the event stream (without one: events may be minutes apart)
-   */
-  public DockerWatcher(DockerClient requests, DockerClient streams, String endpoint,
+  private DockerWatcher(DockerClient requests, DockerClient streams, String endpoint,
       Duration resyncInterval, Predicate<String> keepLabel) {
     this.client = requests;
     this.streams = streams;

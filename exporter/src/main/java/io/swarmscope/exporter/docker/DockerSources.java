@@ -3,7 +3,6 @@ package io.swarmscope.exporter.docker;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import io.swarmscope.common.docker.ContainerIdentity;
-import io.swarmscope.common.docker.DockerClients;
 import io.swarmscope.common.docker.DockerWatcher;
 import io.swarmscope.exporter.swarm.DockerSwarmApi;
 import io.swarmscope.exporter.swarm.SwarmClusterWatcher;
@@ -39,9 +38,7 @@ public final class DockerSources implements AutoCloseable {
       return new DockerSources(DockerView.none());
     }
     ContainerLabelPolicy labels = ContainerLabelPolicy.of(options.getOrDefault(ContainerLabelPolicy.OPTION, ""));
-    DockerWatcher watcher = new DockerWatcher(
-        DockerClients.createForRequests(dockerHost, 16, DockerClients.REQUEST_TIMEOUT),
-        DockerClients.create(dockerHost, 2), dockerHost, RESYNC, labels::keeps);
+    DockerWatcher watcher = DockerWatcher.of(dockerHost, RESYNC, labels::keeps);
     SwarmClusterWatcher cluster = new SwarmClusterWatcher(new DockerSwarmApi(watcher.client()),
         Clock.systemUTC(), CLUSTER_REFRESH);
     watcher.addListener(event -> {

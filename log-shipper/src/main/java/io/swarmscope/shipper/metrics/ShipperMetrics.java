@@ -3,8 +3,8 @@ package io.swarmscope.shipper.metrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.swarmscope.common.docker.DockerWatcher;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.swarmscope.common.docker.DockerWatcher;
 
 /**
  * The shipper's metrics, named as the bundle's rules and dashboards use them
