@@ -115,11 +115,15 @@ public final class FollowerManager {
   }
 
   private boolean stoppedAfter(String id, Instant since) {
+    return finishedAtMillis(id) > since.toEpochMilli();
+  }
+
+  /** When the container last exited, epoch ms; 0 if never; -1 if it cannot be inspected now. */
+  private long finishedAtMillis(String id) {
     try {
-      String finished = docker.inspectContainerCmd(id).exec().getState().getFinishedAt();
-      return DockerWatcher.parseMillis(finished) > since.toEpochMilli();
+      return DockerWatcher.parseMillis(docker.inspectContainerCmd(id).exec().getState().getFinishedAt());
     } catch (RuntimeException e) {
-      return false;
+      return -1;
     }
   }
 
@@ -178,7 +182,11 @@ public final class FollowerManager {
           || settled.contains(id)) {
         continue;
       }
-      if (stoppedAfter(id, since)) {
+      long finished = finishedAtMillis(id);
+      if (finished < 0) {
+        continue;  // not judged: looked at again at the next resync
+      }
+      if (finished > since.toEpochMilli()) {
         log.info("container {} ({}) ran and exited without a start event reaching the shipper "
             + "(event stream down?): shipping its log now", id.substring(0, 12), name(c));
         metrics.missedContainers.labelValues(node).inc();
