@@ -63,8 +63,8 @@ class StackDeployIT {
   private static final String DEMO = STACK + "_error-demo";
   /** Where config/single-node-test/alertmanager.yml posts (host.docker.internal on the host). */
   private static final int WEBHOOK_PORT = 18093;
-  private static final String PROMETHEUS = "http://127.0.0.1:9090";
-  private static final String ELASTICSEARCH = "http://127.0.0.1:9200";
+  private static final String PROMETHEUS = LiveStack.PROMETHEUS;
+  private static final String ELASTICSEARCH = LiveStack.ELASTICSEARCH;
   /** stack.yml's default for GRAFANA_EXTERNAL_URL, which the alerts' dashboard links start with. */
   private static final String GRAFANA = "http://localhost:3000";
   /** The target for the first error line to reach the webhook; -Dstack.alert.max.seconds. */
@@ -234,8 +234,7 @@ class StackDeployIT {
     // Stored through the index template (keyword fields of the daily index of the line's own
     // day, UTC), not by dynamic mapping.
     String day = DateTimeFormatter.ofPattern("yyyy.MM.dd").withZone(ZoneOffset.UTC).format(firstError);
-    JsonNode mapping = json.send(HttpRequest.newBuilder(URI.create(ELASTICSEARCH
-        + "/swarmscope-logs-*/_mapping/field/swarm.service")).timeout(Duration.ofSeconds(30)).build());
+    JsonNode mapping = json.get(ELASTICSEARCH + "/swarmscope-logs-*/_mapping/field/swarm.service");
     assertTrue(mapping.has("swarmscope-logs-" + day) && mapping.toString().contains("\"type\":\"keyword\""),
         "swarmscope-logs-" + day + " is not a daily index with the template's mapping: " + mapping);
 
@@ -584,13 +583,11 @@ class StackDeployIT {
   }
 
   private JsonNode promGet(String path) {
-    return json.send(HttpRequest.newBuilder(URI.create(PROMETHEUS + path)).timeout(Duration.ofSeconds(30)).build());
+    return json.get(PROMETHEUS + path);
   }
 
   private JsonNode esSearch(String index, String body) {
-    return json.send(HttpRequest.newBuilder(URI.create(ELASTICSEARCH + "/" + index + "/_search"))
-        .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    return json.postJson(ELASTICSEARCH + "/" + index + "/_search", body, Duration.ofSeconds(30));
   }
 
   /** Grafana's Elasticsearch data source sends its queries through _msearch. */
